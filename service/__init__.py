@@ -1,0 +1,58 @@
+"""RR-ALL terminology service: create_app(config=None) builds the Flask application."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import config as config_mod
+from .content import load_registry
+from .errors import TerminologyError, issue, to_operation_outcome
+
+log = logging.getLogger("rrall")
+
+
+def create_app(config: dict | None = None, registry=None) -> Flask:
+    app = Flask(__name__)
+    cfg = config_mod.load(config)
+    if registry is None:
+        registry = load_registry(cfg["CONTENT_DIRS"])
+    app.extensions["rrall"] = {"config": cfg, "registry": registry}
+
+    from .api import http, resources, terminology
+
+    for version in ("r4", "r5"):
+        for bp in (resources.bp, terminology.bp):
+            app.register_blueprint(bp, url_prefix=f"/{version}", name=f"{version}_{bp.name}")
+
+    @app.before_request
+    def _version():
+        g.fhir_version = "R4" if request.path.startswith("/r4") else "R5"
+        if request.path.startswith(("/r4", "/r5")):
+            http.check_accept()
+
+    @app.get("/healthz")
+    def healthz():
+        return app.response_class(b'{"status":"ok"}', mimetype="application/json")
+
+    @app.errorhandler(TerminologyError)
+    def _terminology_error(err: TerminologyError):
+        return http.render(to_operation_outcome(err), status=err.status)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        code = {404: "not-found", 405: "not-supported", 406: "not-supported", 415: "not-supported"}.get(
+            err.code or 500, "processing")
+        text = f"{err.name}: {request.method} {request.path}" if err.code in (404, 405) else err.description
+        oo = {"resourceType": "OperationOutcome", "issue": [issue("error", code, text)]}
+        return http.render(oo, status=err.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        oo = {"resourceType": "OperationOutcome", "issue": [issue(
+            "error", "exception", f"Internal error while processing the request ({type(err).__name__})")]}
+        return http.render(oo, status=500)
+
+    return app

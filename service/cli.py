@@ -1,0 +1,96 @@
+"""Command line: `rrall-tx serve` and `rrall-tx check`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import config as config_mod
+
+
+def _content_dirs(args) -> list[str]:
+    return args.content or config_mod.DEFAULTS["CONTENT_DIRS"]
+
+
+def cmd_serve(args) -> int:
+    from . import create_app
+    from .content import ContentError
+
+    cfg = {"CONTENT_DIRS": _content_dirs(args)}
+    try:
+        app = create_app(cfg)   # loaded once, before workers fork
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.dev:
+        app.run(host=args.host, port=args.port, threaded=True)
+        return 0
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("timeout", 60)
+
+        def load(self):
+            return app
+
+    _Server().run()
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .content import ContentError, load_registry
+
+    dirs = _content_dirs(args)
+    problems: list = []
+    try:
+        load_registry(dirs)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    try:
+        from .content_checks import check_dirs
+    except ImportError:
+        check_dirs = None
+    if check_dirs is not None:
+        verified = Path(args.verified) if args.verified else None
+        for p in check_dirs([Path(d) for d in dirs], verified):
+            problems.append((str(p.file), p.path, p.message))
+    for f, path, msg in problems:
+        print(f"{f}: {path}: {msg}")
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print("content OK")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="rrall-tx", description="RR-ALL FHIR terminology service")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", help="run the server")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8080)
+    s.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    s.add_argument("--threads", type=int, default=2)
+    s.add_argument("--content", action="append", help="content folder (repeatable); default: the built-in content")
+    s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
+    s.set_defaults(func=cmd_serve)
+    c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
+    c.add_argument("--content", action="append")
+    c.add_argument("--verified", help="verified-codes.json for external code checks",
+                   default=str(config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json")
+                   if (config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json").exists() else None)
+    c.set_defaults(func=cmd_check)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

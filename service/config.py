@@ -1,0 +1,29 @@
+"""Configuration: defaults, overridden by environment variables (RRALL_*) and create_app(config)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "CONTENT_DIRS": [str(ROOT / "codesystems"), str(ROOT / "valuesets"), str(ROOT / "conceptmaps")],
+    "MAX_EXPANSION": 1000,        # codes rendered in one expansion without count
+    "DEADLINE_SECONDS": 10.0,     # per-request work limit
+    "BASE_URL": "http://127.0.0.1:8080",
+    "SOFTWARE_VERSION": "0.1.0",
+}
+
+
+def load(overrides: dict | None = None) -> dict:
+    cfg = dict(DEFAULTS)
+    env_dirs = os.environ.get("RRALL_CONTENT_DIRS")
+    if env_dirs:
+        cfg["CONTENT_DIRS"] = [d for d in env_dirs.split(os.pathsep) if d]
+    if os.environ.get("RRALL_MAX_EXPANSION"):
+        cfg["MAX_EXPANSION"] = int(os.environ["RRALL_MAX_EXPANSION"])
+    if os.environ.get("RRALL_DEADLINE_SECONDS"):
+        cfg["DEADLINE_SECONDS"] = float(os.environ["RRALL_DEADLINE_SECONDS"])
+    if overrides:
+        cfg.update(overrides)
+    return cfg

@@ -1,0 +1,293 @@
+"""The only place that converts between FHIR R4 and R5 shapes (JSON level, terminology resources).
+
+Internally everything is R5-shaped. Requests on /r4 are converted R4 -> R5 on
+the way in, responses R5 -> R4 on the way out.
+"""
+from __future__ import annotations
+
+EXT_BASE = "http://hl7.org/fhir/5.0/StructureDefinition/"
+FILTER_OP_EXT = EXT_BASE + "extension-ValueSet.compose.include.filter.op"
+EXP_PROP_EXT = EXT_BASE + "extension-ValueSet.expansion.property"
+CONTAINS_PROP_EXT = EXT_BASE + "extension-ValueSet.expansion.contains.property"
+R4_FILTER_OPS = {"=", "is-a", "descendent-of", "is-not-a", "regex", "in", "not-in", "generalizes", "exists"}
+
+EQUIV_TO_REL = {"relatedto": "related-to", "equivalent": "equivalent", "equal": "equivalent",
+                "wider": "source-is-narrower-than-target", "subsumes": "source-is-narrower-than-target",
+                "narrower": "source-is-broader-than-target", "specializes": "source-is-broader-than-target",
+                "inexact": "related-to", "unmatched": "not-related-to", "disjoint": "not-related-to"}
+REL_TO_EQUIV = {"related-to": "relatedto", "equivalent": "equivalent",
+                "source-is-narrower-than-target": "wider", "source-is-broader-than-target": "narrower",
+                "not-related-to": "disjoint"}
+
+
+# ---- R4 -> R5 ---------------------------------------------------------------------------
+def r4_to_r5(res):
+    if isinstance(res, list):
+        return [r4_to_r5(r) for r in res]
+    if not isinstance(res, dict):
+        return res
+    rtype = res.get("resourceType")
+    if rtype == "ValueSet":
+        return _vs_r4_to_r5(res)
+    if rtype == "ConceptMap":
+        return _cm_r4_to_r5(res)
+    if rtype == "Parameters":
+        out = dict(res)
+        out["parameter"] = [_param_r4_to_r5(p) for p in res.get("parameter", [])]
+        return out
+    if rtype == "Bundle":
+        out = dict(res)
+        out["entry"] = [dict(e, resource=r4_to_r5(e["resource"])) if "resource" in e else e
+                        for e in res.get("entry", [])]
+        return out
+    return res
+
+
+def _param_r4_to_r5(p):
+    if not isinstance(p, dict):
+        return p
+    out = dict(p)
+    if "resource" in p:
+        out["resource"] = r4_to_r5(p["resource"])
+    if "part" in p:
+        out["part"] = [_param_r4_to_r5(x) for x in p["part"]]
+    return out
+
+
+def _vs_r4_to_r5(vs):
+    out = dict(vs)
+    if "compose" in vs:
+        compose = dict(vs["compose"])
+        for key in ("include", "exclude"):
+            if key in compose:
+                compose[key] = [_inc_r4_to_r5(i) for i in compose[key]]
+        out["compose"] = compose
+    if "expansion" in vs:
+        exp = dict(vs["expansion"])
+        exts, props = _split_ext(exp.get("extension", []), EXP_PROP_EXT)
+        if props:
+            exp["property"] = [_ext_parts(e) for e in props]
+            if exts:
+                exp["extension"] = exts
+            else:
+                exp.pop("extension", None)
+        if "contains" in exp:
+            exp["contains"] = [_contains_r4_to_r5(c) for c in exp["contains"]]
+        out["expansion"] = exp
+    for c in ("contained",):
+        if c in vs:
+            out[c] = [r4_to_r5(r) for r in vs[c]]
+    return out
+
+
+def _inc_r4_to_r5(inc):
+    if "filter" not in inc:
+        return inc
+    out = dict(inc)
+    filters = []
+    for f in inc["filter"]:
+        f = dict(f)
+        op_ext = (f.get("_op") or {}).get("extension", [])
+        for e in op_ext:
+            if e.get("url") == FILTER_OP_EXT and "valueCode" in e:
+                f["op"] = e["valueCode"]
+        f.pop("_op", None)
+        filters.append(f)
+    out["filter"] = filters
+    return out
+
+
+def _contains_r4_to_r5(c):
+    out = dict(c)
+    exts, props = _split_ext(c.get("extension", []), CONTAINS_PROP_EXT)
+    if props:
+        out["property"] = [_ext_parts(e) for e in props]
+        if exts:
+            out["extension"] = exts
+        else:
+            out.pop("extension", None)
+    if "contains" in c:
+        out["contains"] = [_contains_r4_to_r5(x) for x in c["contains"]]
+    return out
+
+
+def _split_ext(exts, url):
+    keep, hit = [], []
+    for e in exts or []:
+        (hit if e.get("url") == url else keep).append(e)
+    return keep, hit
+
+
+def _ext_parts(ext):
+    out = {}
+    for sub in ext.get("extension", []):
+        for k, v in sub.items():
+            if k.startswith("value"):
+                if sub.get("url") in ("code", "uri"):
+                    out[sub["url"]] = v
+                else:
+                    out[k] = v
+    return out
+
+
+def _cm_r4_to_r5(cm):
+    out = dict(cm)
+    for r4, r5 in (("sourceUri", "sourceScopeUri"), ("sourceCanonical", "sourceScopeCanonical"),
+                   ("targetUri", "targetScopeUri"), ("targetCanonical", "targetScopeCanonical")):
+        if r4 in out:
+            out[r5] = out.pop(r4)
+    groups = []
+    for g in cm.get("group", []):
+        g = dict(g)
+        if g.get("sourceVersion") and "|" not in g.get("source", ""):
+            g["source"] = f"{g.get('source')}|{g.pop('sourceVersion')}"
+        if g.get("targetVersion") and "|" not in g.get("target", ""):
+            g["target"] = f"{g.get('target')}|{g.pop('targetVersion')}"
+        elements = []
+        for e in g.get("element", []):
+            e = dict(e)
+            targets = []
+            for t in e.get("target", []):
+                t = dict(t)
+                if "equivalence" in t:
+                    eq = t.pop("equivalence")
+                    if eq == "unmatched":
+                        e["noMap"] = True
+                        continue
+                    t["relationship"] = EQUIV_TO_REL.get(eq, "related-to")
+                targets.append(t)
+            if targets:
+                e["target"] = targets
+            else:
+                e.pop("target", None)
+            elements.append(e)
+        g["element"] = elements
+        groups.append(g)
+    if groups:
+        out["group"] = groups
+    return out
+
+
+# ---- R5 -> R4 ---------------------------------------------------------------------------
+def r5_to_r4(res):
+    if isinstance(res, list):
+        return [r5_to_r4(r) for r in res]
+    if not isinstance(res, dict):
+        return res
+    rtype = res.get("resourceType")
+    if rtype == "ValueSet":
+        return _vs_r5_to_r4(res)
+    if rtype == "ConceptMap":
+        return _cm_r5_to_r4(res)
+    if rtype == "Parameters":
+        out = dict(res)
+        out["parameter"] = [_param_r5_to_r4(p) for p in res.get("parameter", [])]
+        return out
+    if rtype == "Bundle":
+        out = dict(res)
+        out["entry"] = [dict(e, resource=r5_to_r4(e["resource"])) if "resource" in e else e
+                        for e in res.get("entry", [])]
+        return out
+    return res
+
+
+def _param_r5_to_r4(p):
+    out = dict(p)
+    if "resource" in p:
+        out["resource"] = r5_to_r4(p["resource"])
+    if "part" in p:
+        out["part"] = [_param_r5_to_r4(x) for x in p["part"]]
+    return out
+
+
+def _vs_r5_to_r4(vs):
+    out = dict(vs)
+    for key in ("versionAlgorithmString", "versionAlgorithmCoding", "copyrightLabel", "scope"):
+        out.pop(key, None)
+    if "compose" in vs:
+        compose = dict(vs["compose"])
+        compose.pop("property", None)
+        for key in ("include", "exclude"):
+            if key in compose:
+                compose[key] = [_inc_r5_to_r4(i) for i in compose[key]]
+        out["compose"] = compose
+    if "expansion" in vs:
+        exp = dict(vs["expansion"])
+        exp.pop("next", None)
+        if "property" in exp:
+            props = exp.pop("property")
+            exp["extension"] = list(exp.get("extension", [])) + [
+                {"url": EXP_PROP_EXT, "extension": [{"url": k, ("valueCode" if k == "code" else "valueUri"): v}
+                                                    for k, v in p.items() if k in ("code", "uri")]}
+                for p in props]
+        if "contains" in exp:
+            exp["contains"] = [_contains_r5_to_r4(c) for c in exp["contains"]]
+        out["expansion"] = exp
+    return out
+
+
+def _inc_r5_to_r4(inc):
+    out = dict(inc)
+    out.pop("copyright", None)
+    if "filter" in inc:
+        filters = []
+        for f in inc["filter"]:
+            f = dict(f)
+            if f.get("op") not in R4_FILTER_OPS:
+                op = f.pop("op", None)
+                f["_op"] = {"extension": [{"url": FILTER_OP_EXT, "valueCode": op}]}
+            filters.append(f)
+        out["filter"] = filters
+    return out
+
+
+def _contains_r5_to_r4(c):
+    out = dict(c)
+    if "property" in c:
+        props = out.pop("property")
+        exts = []
+        for p in props:
+            sub = [{"url": "code", "valueCode": p["code"]}]
+            for k, v in p.items():
+                if k.startswith("value"):
+                    sub.append({"url": "value", k: v})
+            exts.append({"url": CONTAINS_PROP_EXT, "extension": sub})
+        out["extension"] = list(c.get("extension", [])) + exts
+    if "designation" in c:
+        out["designation"] = [{k: v for k, v in d.items() if k != "additionalUse"} for d in c["designation"]]
+    if "contains" in c:
+        out["contains"] = [_contains_r5_to_r4(x) for x in c["contains"]]
+    return out
+
+
+def _cm_r5_to_r4(cm):
+    out = dict(cm)
+    for r5, r4 in (("sourceScopeUri", "sourceUri"), ("sourceScopeCanonical", "sourceCanonical"),
+                   ("targetScopeUri", "targetUri"), ("targetScopeCanonical", "targetCanonical")):
+        if r5 in out:
+            out[r4] = out.pop(r5)
+    for key in ("property", "additionalAttribute", "versionAlgorithmString", "copyrightLabel"):
+        out.pop(key, None)
+    groups = []
+    for g in cm.get("group", []):
+        g = dict(g)
+        for side in ("source", "target"):
+            if "|" in g.get(side, ""):
+                url, _, ver = g[side].partition("|")
+                g[side], g[side + "Version"] = url, ver
+        elements = []
+        for e in g.get("element", []):
+            e = dict(e)
+            targets = [dict({k: v for k, v in t.items() if k != "relationship"},
+                            equivalence=REL_TO_EQUIV.get(t.get("relationship"), "relatedto"))
+                       for t in e.get("target", [])]
+            if e.pop("noMap", False):
+                targets.append({"equivalence": "unmatched"})
+            if targets:
+                e["target"] = targets
+            elements.append(e)
+        g["element"] = elements
+        groups.append(g)
+    if groups:
+        out["group"] = groups
+    return out

@@ -1,0 +1,199 @@
+"""The only place that filters by text, counts, limits and pages an expansion, and renders it."""
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from datetime import datetime, timezone
+
+from ..errors import TooCostly
+from .languages import choose_display
+
+# Parameters echoed in expansion.parameter when the request gave them, in this order.
+ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLanguage", "valueCode"),
+          ("excludeNested", "valueBoolean"), ("excludeNotForUI", "valueBoolean"),
+          ("excludePostCoordinated", "valueBoolean"), ("filter", "valueString"),
+          ("includeDefinition", "valueBoolean"), ("includeDesignations", "valueBoolean"),
+          ("offset", "valueInteger")]
+ECHOED_MULTI = [("designation", "valueString"), ("system-version", "valueUri"),
+                ("check-system-version", "valueUri"), ("force-system-version", "valueUri")]
+STATUS_URI = "http://hl7.org/fhir/concept-properties#status"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+
+def text_matcher(text: str | None):
+    """Word-prefix, case- and accent-insensitive matcher for the $expand `filter` parameter."""
+    if not text or not text.strip():
+        return None
+    terms = [_fold(t) for t in _WORD.findall(text)]
+    if not terms:
+        return None
+
+    def match(candidates: list[str]) -> bool:
+        for cand in candidates:
+            words = [_fold(w) for w in _WORD.findall(cand)]
+            if all(any(w.startswith(t) for w in words) for t in terms):
+                return True
+        return False
+    return match
+
+
+def entry_texts(e) -> list[str]:
+    out = []
+    if e.display:
+        out.append(e.display)
+    if e.concept is not None:
+        if e.concept.display and e.concept.display != e.display:
+            out.append(e.concept.display)
+        out.extend(d.get("value", "") for d in e.concept.designations)
+    out.append(e.code)
+    return out
+
+
+def select_entries(entries: list, *, active_only: bool, text: str | None, exclude_not_for_ui: bool):
+    match = text_matcher(text)
+    out = []
+    for e in entries:
+        if active_only and e.inactive:
+            continue
+        if exclude_not_for_ui and e.abstract:
+            continue
+        if match is not None and not match(entry_texts(e)):
+            continue
+        out.append(e)
+    return out
+
+
+def page(entries: list, *, offset: int, count: int | None, max_size: int, canonical: str) -> list:
+    """Slice after filtering. Refuse to render more than max_size codes (total is still known)."""
+    end = len(entries) if count is None else min(len(entries), offset + count)
+    if count is None and len(entries) - offset > max_size:
+        raise TooCostly(f"The value set '{canonical}' expansion has too many codes to produce (>{max_size})",
+                        message_id="VALUESET_TOO_COSTLY")
+    return entries[offset:end]
+
+
+def _contains_item(e, *, prefs, show_version, designations, properties, cs_props):
+    item: dict = {"system": e.system}
+    if show_version and e.version:
+        item["version"] = e.version
+    if e.abstract:
+        item["abstract"] = True
+    if e.inactive:
+        item["inactive"] = True
+    item["code"] = e.code
+    display = e.display
+    if e.concept is not None:
+        extra = (e.src or {}).get("designation", []) if e.src is not None else []
+        if prefs:
+            display = choose_display(e.concept, e.cs.language if e.cs else None, prefs, extra)
+        elif e.src is not None and e.src.get("display"):
+            display = e.src["display"]
+    if display:
+        item["display"] = display
+    if designations and e.concept is not None:
+        des = [_designation(d) for d in e.concept.designations]
+        if e.src is not None:
+            des.extend(_designation(d) for d in e.src.get("designation", []))
+        if des:
+            item["designation"] = des
+    elif designations and e.src is not None and e.src.get("designation"):
+        item["designation"] = e.src["designation"]
+    if properties and e.concept is not None:
+        props = []
+        for code in properties:
+            for pcode, key, value in e.concept.properties:
+                if pcode == code:
+                    props.append({"code": pcode, key: value})
+        if props:
+            item["property"] = props
+            for p in props:
+                cs_props.setdefault(p["code"], e.cs.property_defs.get(p["code"], {}).get("uri") if e.cs else None)
+    return item
+
+
+def _designation(d: dict) -> dict:
+    out = {}
+    for key in ("language", "use", "value"):
+        if key in d:
+            out[key] = d[key]
+    return out
+
+
+def render(vs: dict, expander, selected: list, paged: list, *, params: dict, prefs, offset: int,
+           count: int | None, nested: bool) -> dict:
+    """Build the output ValueSet (R5 shape) as a plain dict."""
+    out = {"resourceType": "ValueSet"}
+    for key in ("id", "language", "url", "version", "name", "title", "status", "experimental", "date",
+                "publisher", "description", "copyright"):
+        if key in vs:
+            out[key] = vs[key]
+    exp_params = []
+    for name, vtype in ECHOED:
+        if name in params:
+            exp_params.append({"name": name, vtype: params[name][0]})
+    for name, vtype in ECHOED_MULTI:
+        for value in params.get(name, []):
+            exp_params.append({"name": name, vtype: value})
+    for canon in expander.used_cs:
+        exp_params.append({"name": "used-codesystem", "valueUri": canon})
+    for canon in expander.used_supplements:
+        exp_params.append({"name": "used-supplement", "valueUri": canon})
+    for name, canon in expander.warnings:
+        exp_params.append({"name": name, "valueUri": canon})
+    expansion: dict = {
+        "identifier": f"urn:uuid:{uuid.uuid4()}",
+        "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "total": len(selected),
+    }
+    if offset or count is not None:
+        expansion["offset"] = offset
+    if exp_params:
+        expansion["parameter"] = exp_params
+    properties = params.get("property", [])
+    designations = params.get("includeDesignations", [False])[0] is True
+    cs_props: dict = {}
+    show_version = bool(expander.multi_version_systems)
+    items = [(_contains_item(e, prefs=prefs, show_version=show_version and e.system in expander.multi_version_systems,
+                             designations=designations, properties=properties, cs_props=cs_props), e)
+             for e in paged]
+    if cs_props:
+        expansion["property"] = [{"code": c, **({"uri": u} if u else {})} for c, u in cs_props.items()]
+    if items:
+        expansion["contains"] = _nest(items) if nested else [i for i, _e in items]
+    out["expansion"] = expansion
+    return out
+
+
+def _nest(items: list) -> list:
+    """Place each entry under its nearest ancestor present in the expansion."""
+    by_key = {(e.system, e.code): item for item, e in items}
+    roots = []
+    for item, e in items:
+        parent_item = None
+        if e.concept is not None and e.cs is not None:
+            frontier = list(e.concept.parents)
+            seen = set()
+            while frontier and parent_item is None:
+                nxt = []
+                for p in frontier:
+                    if p in seen:
+                        continue
+                    seen.add(p)
+                    if (e.system, p) in by_key:
+                        parent_item = by_key[(e.system, p)]
+                        break
+                    nxt.extend(e.cs.concepts[p].parents if p in e.cs.concepts else [])
+                frontier = nxt
+        if parent_item is None:
+            roots.append(item)
+        else:
+            parent_item.setdefault("contains", []).append(item)
+    return roots

@@ -1,0 +1,175 @@
+"""CodeSystem index: concepts by code, hierarchy, properties, designations.
+
+Built once per CodeSystem resource (dict), immutable afterwards. This is the
+provider over FHIR CodeSystem resources: other kinds of code system implement
+the same methods (locate, iter_concepts, descendants, ancestors, subsumes).
+"""
+from __future__ import annotations
+
+INACTIVE_STATUSES = {"inactive", "retired"}
+VALUE_KEYS = ("valueCode", "valueCoding", "valueString", "valueInteger", "valueBoolean",
+              "valueDateTime", "valueDecimal")
+
+
+class Concept:
+    __slots__ = ("code", "display", "definition", "designations", "properties", "parents",
+                 "children", "extensions", "abstract", "inactive", "status", "deprecated", "order")
+
+    def __init__(self, code: str, display: str | None, definition: str | None):
+        self.code = code
+        self.display = display
+        self.definition = definition
+        self.designations: list[dict] = []
+        self.properties: list[tuple[str, str, object]] = []  # (code, valueX key, value)
+        self.parents: list[str] = []
+        self.children: list[str] = []
+        self.extensions: list[dict] = []
+        self.abstract = False
+        self.inactive = False
+        self.deprecated = False
+        self.status: str | None = None
+        self.order = 0
+
+    def property_values(self, code: str) -> list:
+        return [v for c, _k, v in self.properties if c == code]
+
+
+def _prop_value(prop: dict) -> tuple[str, object] | None:
+    for key in VALUE_KEYS:
+        if key in prop:
+            return key, prop[key]
+    return None
+
+
+class CodeSystemIndex:
+    """An indexed CodeSystem (or supplement)."""
+
+    def __init__(self, resource: dict):
+        self.resource = resource
+        self.url: str | None = resource.get("url")
+        self.version: str | None = resource.get("version")
+        self.name = resource.get("name")
+        self.title = resource.get("title")
+        self.status = resource.get("status")
+        self.content = resource.get("content", "complete")
+        self.case_sensitive = resource.get("caseSensitive", True) is not False
+        self.language = resource.get("language")
+        self.supplements = resource.get("supplements")
+        self.hierarchy_meaning = resource.get("hierarchyMeaning")
+        self.property_defs: dict[str, dict] = {p["code"]: p for p in resource.get("property", []) if "code" in p}
+        self.filters = resource.get("filter", [])
+        self.concepts: dict[str, Concept] = {}
+        self.ordered: list[Concept] = []
+        self.roots: list[str] = []
+        self._folded: dict[str, str] = {}
+        self._desc_cache: dict[str, frozenset] = {}
+        # uri -> local property code (e.g. notSelectable may be declared under another code)
+        self._uri_codes = {p.get("uri"): c for c, p in self.property_defs.items() if p.get("uri")}
+        self._load(resource.get("concept", []), None)
+        self._link_property_parents()
+        self.roots = [c.code for c in self.ordered if not c.parents]
+
+    # ---- building -----------------------------------------------------------
+    def _std_code(self, std: str) -> str:
+        return self._uri_codes.get("http://hl7.org/fhir/concept-properties#" + std, std)
+
+    def _load(self, items: list, parent: str | None) -> None:
+        not_selectable = self._std_code("notSelectable")
+        status_code = self._std_code("status")
+        inactive_code = self._std_code("inactive")
+        deprecated_code = self._std_code("deprecated")
+        for item in items:
+            code = item.get("code")
+            if not isinstance(code, str):
+                continue
+            c = self.concepts.get(code)
+            if c is None:
+                c = Concept(code, item.get("display"), item.get("definition"))
+                c.order = len(self.ordered)
+                self.concepts[code] = c
+                self.ordered.append(c)
+                self._folded.setdefault(code.lower(), code)
+                c.designations = list(item.get("designation", []))
+                c.extensions = list(item.get("extension", []))
+                for prop in item.get("property", []):
+                    pv = _prop_value(prop)
+                    if pv is None or "code" not in prop:
+                        continue
+                    pcode = prop["code"]
+                    c.properties.append((pcode, pv[0], pv[1]))
+                    if pcode == not_selectable and pv[1] is True:
+                        c.abstract = True
+                    elif pcode == status_code and isinstance(pv[1], str):
+                        c.status = pv[1]
+                        if pv[1] in INACTIVE_STATUSES:
+                            c.inactive = True
+                        if pv[1] == "deprecated":
+                            c.deprecated = True
+                    elif pcode == inactive_code and pv[1] is True:
+                        c.inactive = True
+                    elif pcode == deprecated_code and pv[1] not in (False, None):
+                        c.deprecated = True
+            if parent is not None and parent not in c.parents:
+                c.parents.append(parent)
+                self.concepts[parent].children.append(code)
+            self._load(item.get("concept", []), code)
+
+    def _link_property_parents(self) -> None:
+        for c in self.ordered:
+            for pcode, _k, value in c.properties:
+                if pcode == "parent" and isinstance(value, str) and value in self.concepts:
+                    if value not in c.parents:
+                        c.parents.append(value)
+                        self.concepts[value].children.append(c.code)
+                elif pcode == "child" and isinstance(value, str) and value in self.concepts:
+                    if value not in c.children:
+                        c.children.append(value)
+                        self.concepts[value].parents.append(c.code)
+
+    # ---- queries -------------------------------------------------------------
+    def locate(self, code: str) -> Concept | None:
+        c = self.concepts.get(code)
+        if c is None and not self.case_sensitive and isinstance(code, str):
+            canon = self._folded.get(code.lower())
+            if canon is not None:
+                c = self.concepts[canon]
+        return c
+
+    def descendants(self, code: str) -> frozenset:
+        """All codes strictly below code (transitive), cycle-safe, cached."""
+        hit = self._desc_cache.get(code)
+        if hit is not None:
+            return hit
+        seen: set[str] = set()
+        stack = list(self.concepts[code].children) if code in self.concepts else []
+        while stack:
+            cur = stack.pop()
+            if cur in seen or cur == code:
+                continue
+            seen.add(cur)
+            stack.extend(self.concepts[cur].children)
+        result = frozenset(seen)
+        self._desc_cache[code] = result
+        return result
+
+    def ancestors(self, code: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.concepts[code].parents) if code in self.concepts else []
+        while stack:
+            cur = stack.pop()
+            if cur in seen or cur == code:
+                continue
+            seen.add(cur)
+            stack.extend(self.concepts[cur].parents)
+        return seen
+
+    def subsumes(self, a: str, b: str) -> bool:
+        """True if concept a subsumes concept b (a is b or an ancestor of b)."""
+        return a == b or a in self.ancestors(b)
+
+    def is_inactive(self, concept: Concept) -> bool:
+        return concept.inactive
+
+    @property
+    def canonical(self) -> str:
+        return f"{self.url}|{self.version}" if self.version else (self.url or "")

@@ -1,0 +1,35 @@
+"""Per-request operation context: registry view, languages, version overrides, limits."""
+from __future__ import annotations
+
+import time
+
+from ..errors import TooCostly
+from .languages import LanguagePrefs
+from .versions import split_canonical
+
+
+class OpContext:
+    """Everything an operation needs besides its own inputs, passed down explicitly."""
+
+    def __init__(self, registry, *, prefs: LanguagePrefs | None = None, params: dict | None = None,
+                 max_expansion: int = 1000, deadline_s: float = 10.0):
+        self.registry = registry
+        self.prefs = prefs or LanguagePrefs([], "none", None)
+        self.params = params or {}
+        self.max_expansion = max_expansion
+        self.deadline = time.monotonic() + deadline_s
+        self.system_version: dict[str, str] = {}
+        self.force_version: dict[str, str] = {}
+        self.check_version: dict[str, str] = {}
+        for name, target in (("system-version", self.system_version),
+                             ("force-system-version", self.force_version),
+                             ("check-system-version", self.check_version)):
+            for value in self.params.get(name, []):
+                url, ver = split_canonical(value)
+                if ver:
+                    target[url] = ver
+        self.active_only = False
+
+    def check_deadline(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TooCostly("The operation took too long to complete and was stopped")

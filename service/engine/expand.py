@@ -1,0 +1,212 @@
+"""$expand: walk ValueSet.compose into an ordered, de-duplicated list of entries.
+
+The Expander resolves code systems (the only place that applies
+system-version / force-system-version / check-system-version), evaluates
+includes, excludes and imports (with cycle detection). Paging, counting and
+the text filter belong to ``accumulator``; rendering to ``expansion_render``.
+"""
+from __future__ import annotations
+
+from ..errors import NotFound, Processing, TerminologyError, TooCostly, Unresolvable
+from .codesystem import CodeSystemIndex
+from .filters import compile_filters, select
+from .versions import matches as version_matches
+
+
+class Entry:
+    __slots__ = ("system", "version", "code", "display", "concept", "cs", "abstract", "inactive", "src")
+
+    def __init__(self, system, version, code, display, concept=None, cs=None, abstract=False,
+                 inactive=False, src=None):
+        self.system = system
+        self.version = version
+        self.code = code
+        self.display = display
+        self.concept = concept
+        self.cs = cs
+        self.abstract = abstract
+        self.inactive = inactive
+        self.src = src  # a contains dict when the entry came from a stored expansion
+
+    @property
+    def key(self):
+        return (self.system, self.version, self.code)
+
+
+class CodeSystemMissing(Unresolvable):
+    """A code system a value set refers to is not available."""
+
+    tx_code = "not-found"
+
+
+class Expander:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.registry = ctx.registry
+        self.used_cs: list[str] = []
+        self.used_vs: list[str] = []
+        self.used_supplements: list[str] = []
+        self.warnings: list[tuple[str, str]] = []   # (parameter name, canonical)
+        self.multi_version_systems: set[str] = set()
+        self.hierarchical = True
+
+    # ---- code systems ---------------------------------------------------------
+    def pick_version(self, url: str, stated: str | None) -> str | None:
+        ctx = self.ctx
+        if url in ctx.force_version:
+            return ctx.force_version[url]
+        if stated:
+            return stated
+        return ctx.system_version.get(url)
+
+    def resolve_cs(self, url: str, stated: str | None, *, purpose: str = "expand") -> CodeSystemIndex:
+        version = self.pick_version(url, stated)
+        cs = self.registry.resolve("CodeSystem", url, version)
+        if cs is None:
+            known = [v for v in self.registry.versions_of("CodeSystem", url) if v]
+            if version and known:
+                raise CodeSystemMissing(
+                    f"A definition for CodeSystem '{url}' version '{version}' could not be found, so the value set "
+                    f"cannot be expanded. Valid versions: {', '.join(sorted(known))}",
+                    message_id="UNKNOWN_CODESYSTEM_VERSION")
+            raise CodeSystemMissing(
+                f"A definition for CodeSystem '{url}' could not be found, so the value set cannot be expanded",
+                message_id="UNKNOWN_CODESYSTEM")
+        check = self.ctx.check_version.get(url)
+        if check and cs.version and not version_matches(check, cs.version):
+            raise TerminologyError(
+                f"The version '{cs.version}' is not allowed for system '{url}': required to be '{check}' by a "
+                f"version-check parameter", status=422, issue_code="exception",
+                tx_code="version-error", message_id="VALUESET_VERSION_CHECK")
+        if cs.content == "not-present":
+            raise Processing(f"The code system definition for {url} has no content, so this expansion cannot be "
+                             f"performed", issue_code="processing")
+        self._note(self.used_cs, cs.canonical)
+        if cs.content == "fragment":
+            self.warnings.append(("used-fragment", cs.canonical))
+        return cs
+
+    @staticmethod
+    def _note(target: list, value: str) -> None:
+        if value not in target:
+            target.append(value)
+
+    # ---- value sets -----------------------------------------------------------
+    def resolve_vs(self, canonical: str, host: dict | None = None) -> dict:
+        vs = None
+        if host is not None and canonical.startswith("#"):
+            for res in host.get("contained", []):
+                if res.get("resourceType") == "ValueSet" and res.get("id") == canonical[1:]:
+                    vs = res
+        if vs is None:
+            vs = self.registry.resolve("ValueSet", canonical)
+        if vs is None:
+            raise Unresolvable(f"A definition for the value Set '{canonical}' could not be found",
+                               message_id="Unable_to_resolve_value_Set_")
+        return vs
+
+    @staticmethod
+    def vs_canonical(vs: dict) -> str:
+        url = vs.get("url", "")
+        return f"{url}|{vs['version']}" if vs.get("version") else url
+
+    def entries(self, vs: dict, stack: tuple = ()) -> list[Entry]:
+        """The full ordered, de-duplicated content of vs (before text filter and paging)."""
+        canon = self.vs_canonical(vs)
+        if canon and canon in stack:
+            path = ", ".join(list(stack))
+            raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway [{path}]",
+                             tx_code="vs-invalid", message_id="VALUESET_CIRCULAR_REFERENCE",
+                             issue_code="processing")
+        stack = stack + ((canon or "#"),)
+        compose = vs.get("compose")
+        if compose is None:
+            if "expansion" in vs:
+                return self._from_expansion(vs["expansion"].get("contains", []))
+            return []
+        self.ctx.check_deadline()
+        self._scan_versions(compose)
+        inactive_ok = compose.get("inactive", True) is not False
+        excluded = set()
+        for i, exc in enumerate(compose.get("exclude", [])):
+            for e in self._include(exc, f"ValueSet.compose.exclude[{i}]", stack, vs, exclude=True):
+                excluded.add((e.system, e.code) if not exc.get("version") else e.key)
+        out: dict = {}
+        for i, inc in enumerate(compose.get("include", [])):
+            for e in self._include(inc, f"ValueSet.compose.include[{i}]", stack, vs):
+                if (e.system, e.code) in excluded or e.key in excluded:
+                    continue
+                if not inactive_ok and e.inactive:
+                    continue
+                if e.key not in out:
+                    out[e.key] = e
+                    if len(out) > self.ctx.max_expansion * 50:
+                        raise TooCostly(f"The value set '{canon}' expansion has too many codes to produce",
+                                        message_id="VALUESET_TOO_COSTLY")
+        return list(out.values())
+
+    def _scan_versions(self, compose: dict) -> None:
+        seen: dict[str, set] = {}
+        for inc in compose.get("include", []) + compose.get("exclude", []):
+            if inc.get("system"):
+                seen.setdefault(inc["system"], set()).add(inc.get("version"))
+        for system, versions in seen.items():
+            if len(versions) > 1:
+                self.multi_version_systems.add(system)
+
+    def _from_expansion(self, contains: list) -> list[Entry]:
+        out = []
+        for c in contains:
+            if c.get("code") and c.get("system"):
+                out.append(Entry(c["system"], c.get("version"), c["code"], c.get("display"),
+                                 abstract=bool(c.get("abstract")), inactive=bool(c.get("inactive")), src=c))
+            out.extend(self._from_expansion(c.get("contains", [])))
+        return out
+
+    def _include(self, inc: dict, where: str, stack: tuple, host: dict, exclude: bool = False) -> list[Entry]:
+        system = inc.get("system")
+        imported: list[list[Entry]] = []
+        for j, ref in enumerate(inc.get("valueSet", [])):
+            self.hierarchical = False
+            sub = self.resolve_vs(ref, host)
+            self._note(self.used_vs, self.vs_canonical(sub))
+            try:
+                imported.append(self.entries(sub, stack))
+            except Processing as exc:
+                if exc.message_id == "VALUESET_CIRCULAR_REFERENCE" and exclude:
+                    raise Processing(f"Cyclic reference detected when excluding {ref}", tx_code="vs-invalid",
+                                     message_id="VALUESET_CIRCULAR_REFERENCE") from None
+                raise
+        if system is None:
+            if not imported:
+                return []
+            result = imported[0]
+            for other in imported[1:]:
+                keys = {(e.system, e.code) for e in other}
+                result = [e for e in result if (e.system, e.code) in keys]
+            return result
+        cs = self.resolve_cs(system, inc.get("version"))
+        if inc.get("concept"):
+            self.hierarchical = False
+            found = []
+            for item in inc["concept"]:
+                concept = cs.locate(item.get("code", ""))
+                if concept is None:
+                    continue
+                found.append(self._entry(cs, concept, item))
+        else:
+            filters = compile_filters(cs, inc.get("filter", []), where)
+            found = [self._entry(cs, c) for c in select(cs, filters)]
+        if imported:
+            for other in imported:
+                keys = {(e.system, e.code) for e in other}
+                found = [e for e in found if (e.system, e.code) in keys]
+        return found
+
+    def _entry(self, cs: CodeSystemIndex, concept, item: dict | None = None) -> Entry:
+        display = concept.display
+        e = Entry(cs.url, cs.version, concept.code, display, concept=concept, cs=cs,
+                  abstract=concept.abstract, inactive=concept.inactive)
+        if item is not None and (item.get("display") or item.get("designation")):
+            e.src = item
+        return e

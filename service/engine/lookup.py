@@ -1,0 +1,91 @@
+"""CodeSystem/$lookup: name, version, display, definition, designations, properties."""
+from __future__ import annotations
+
+from ..errors import TerminologyError, Unresolvable
+from .languages import choose_display
+from .supplements import extra_designations, extra_properties, resolve_supplements
+
+PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
+             "display": "Preferred For Language"}
+
+
+def _designation_param(d: dict) -> dict:
+    parts = []
+    if d.get("language"):
+        parts.append({"name": "language", "valueCode": d["language"]})
+    if d.get("use"):
+        parts.append({"name": "use", "valueCoding": d["use"]})
+    if d.get("_source"):
+        parts.append({"name": "source", "valueCanonical": d["_source"]})
+    parts.append({"name": "value", "valueString": d.get("value", "")})
+    return {"name": "designation", "part": parts}
+
+
+def _property_param(code: str, key: str, value, description: str | None = None) -> dict:
+    parts = [{"name": "code", "valueCode": code}, {"name": "value", key: value}]
+    if description:
+        parts.insert(1, {"name": "description", "valueString": description})
+    return {"name": "property", "part": parts}
+
+
+def lookup(ctx, system: str, code: str, version: str | None, *, properties: list[str],
+           use_supplements: list[str]) -> dict:
+    reg = ctx.registry
+    cs = reg.resolve("CodeSystem", system, version)
+    if cs is None:
+        known = [v for v in reg.versions_of("CodeSystem", system) if v]
+        if version and known:
+            msg = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
+                   f"cannot be looked up. Valid versions: {' or '.join(sorted(known))}")
+        else:
+            msg = f"A definition for CodeSystem '{system}' could not be found, so the code cannot be looked up"
+        raise Unresolvable(msg, message_id="UNKNOWN_CODESYSTEM", tx_code="not-found")
+    if cs.content == "supplement":
+        raise TerminologyError(f"CodeSystem {cs.canonical} is a supplement, so it cannot be used for $lookup",
+                               status=422, tx_code="invalid-data")
+    concept = cs.locate(code)
+    if concept is None:
+        ver = f" version '{cs.version}'" if cs.version else ""
+        raise TerminologyError(f"Unknown code '{code}' in the CodeSystem '{system}'{ver}", status=404,
+                               issue_code="not-found", tx_code="invalid-code", message_id="Unknown_Code_in_Version",
+                               expression="code")
+    sups = resolve_supplements(reg, cs, use_supplements)
+    extra_des = extra_designations(sups, concept.code)
+    want_all = not properties or "*" in properties
+    wanted = set(properties)
+
+    def want(name: str) -> bool:
+        return want_all or name in wanted
+
+    params = [{"name": "code", "valueCode": concept.code}, {"name": "system", "valueUri": cs.url}]
+    if cs.name:
+        params.append({"name": "name", "valueString": cs.name})
+    if cs.version:
+        params.append({"name": "version", "valueString": cs.version})
+    display = choose_display(concept, cs.language, ctx.prefs, extra_des) if ctx.prefs else concept.display
+    if display:
+        params.append({"name": "display", "valueString": display})
+    if concept.definition and want("definition"):
+        params.append({"name": "definition", "valueString": concept.definition})
+    params.append({"name": "abstract", "valueBoolean": concept.abstract})
+    if want("designation") or True:
+        if concept.display and cs.language:
+            params.append(_designation_param({"language": cs.language, "use": PREFERRED, "value": concept.display}))
+        for d in list(concept.designations) + extra_des:
+            params.append(_designation_param(d))
+    if want("parent"):
+        for p in concept.parents:
+            params.append(_property_param("parent", "valueCode", p, cs.concepts[p].display))
+    if want("child"):
+        for c in concept.children:
+            params.append(_property_param("child", "valueCode", c, cs.concepts[c].display))
+    if want("inactive"):
+        params.append(_property_param("inactive", "valueBoolean", concept.inactive))
+    for pcode, key, value in list(concept.properties) + extra_properties(sups, concept.code):
+        if pcode in ("parent", "child", "inactive"):
+            continue
+        if want(pcode):
+            params.append(_property_param(pcode, key, value))
+    for sup in sups:
+        params.append({"name": "used-supplement", "valueCanonical": sup.canonical})
+    return {"resourceType": "Parameters", "parameter": params}

@@ -1,0 +1,103 @@
+"""Is a code in a value set? Decided by walking the compose, never by expanding it."""
+from __future__ import annotations
+
+from ..errors import Processing
+from .filters import compile_filters
+
+
+class Membership:
+    """Answers membership questions for one value set within one operation."""
+
+    def __init__(self, expander):
+        self.expander = expander
+
+    def systems(self, vs: dict, stack: tuple = ()) -> list[tuple[str, str | None]]:
+        """(system, include version) pairs a value set draws from, imports included."""
+        out: list = []
+        compose = vs.get("compose")
+        if compose is None:
+            for c in _walk_contains(vs.get("expansion", {}).get("contains", [])):
+                pair = (c.get("system"), c.get("version"))
+                if pair not in out:
+                    out.append(pair)
+            return out
+        for inc in compose.get("include", []):
+            if inc.get("system"):
+                pair = (inc["system"], inc.get("version"))
+                if pair not in out:
+                    out.append(pair)
+            for ref in inc.get("valueSet", []):
+                sub = self.expander.resolve_vs(ref, vs)
+                canon = self.expander.vs_canonical(sub)
+                if canon in stack:
+                    continue
+                for pair in self.systems(sub, stack + (canon,)):
+                    if pair not in out:
+                        out.append(pair)
+        return out
+
+    def contains(self, vs: dict, system: str, code: str, cs_for, stack: tuple = ()):
+        """Return the concept if (system, code) is in vs, else None.
+
+        cs_for(system, include_version) gives the CodeSystemIndex to check an
+        include against (or None when it cannot be resolved).
+        """
+        canon = self.expander.vs_canonical(vs)
+        if canon in stack:
+            raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway "
+                             f"[{', '.join(stack)}]", tx_code="vs-invalid",
+                             message_id="VALUESET_CIRCULAR_REFERENCE")
+        stack = stack + (canon,)
+        compose = vs.get("compose")
+        if compose is None:
+            for c in _walk_contains(vs.get("expansion", {}).get("contains", [])):
+                if c.get("system") == system and c.get("code") == code:
+                    return c
+            return None
+        hit = None
+        for i, inc in enumerate(compose.get("include", [])):
+            hit = self._in_include(vs, inc, system, code, cs_for, stack, f"ValueSet.compose.include[{i}]")
+            if hit is not None:
+                break
+        if hit is None:
+            return None
+        if compose.get("inactive") is False and getattr(hit, "inactive", False):
+            return None
+        for i, exc in enumerate(compose.get("exclude", [])):
+            if self._in_include(vs, exc, system, code, cs_for, stack, f"ValueSet.compose.exclude[{i}]") is not None:
+                return None
+        return hit
+
+    def _in_include(self, host, inc, system, code, cs_for, stack, where):
+        concept = None
+        if inc.get("system"):
+            if inc["system"] != system:
+                return None
+            cs = cs_for(system, inc.get("version"))
+            if cs is None:
+                return None
+            concept = cs.locate(code)
+            if concept is None:
+                return None
+            if inc.get("concept"):
+                if not any(item.get("code") == concept.code or
+                           (not cs.case_sensitive and str(item.get("code", "")).lower() == concept.code.lower())
+                           for item in inc["concept"]):
+                    return None
+            elif inc.get("filter"):
+                for f in compile_filters(cs, inc["filter"], where):
+                    if not f.matches(concept):
+                        return None
+        for ref in inc.get("valueSet", []):
+            sub = self.expander.resolve_vs(ref, host)
+            found = self.contains(sub, system, code, cs_for, stack)
+            if found is None:
+                return None
+            concept = concept or found
+        return concept
+
+
+def _walk_contains(contains):
+    for c in contains:
+        yield c
+        yield from _walk_contains(c.get("contains", []))

@@ -1,0 +1,121 @@
+"""The registry: the only place that resolves canonical url|version to content.
+
+Holds indexed CodeSystems, ValueSets and ConceptMaps, keyed by id and by
+(url, version). ``overlay`` gives a per-request view with tx-resources on top.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .codesystem import CodeSystemIndex
+from .versions import latest, matches, split_canonical
+
+KINDS = ("CodeSystem", "ValueSet", "ConceptMap")
+
+
+class Registry:
+    def __init__(self, parent: "Registry | None" = None):
+        self.parent = parent
+        self._by_url: dict[str, dict[str, dict]] = {k: {} for k in KINDS}   # kind -> url -> version -> entry
+        self._by_id: dict[str, dict[str, object]] = {k: {} for k in KINDS}
+        self._supplements: dict[str, list[CodeSystemIndex]] = {}
+        self.order: dict[str, list] = {k: [] for k in KINDS}
+
+    # ---- loading ---------------------------------------------------------------
+    def add(self, resource: dict, index: CodeSystemIndex | None = None):
+        kind = resource.get("resourceType")
+        if kind not in KINDS:
+            return None
+        entry = resource
+        if kind == "CodeSystem":
+            entry = index or CodeSystemIndex(resource)
+            if entry.content == "supplement" and entry.supplements:
+                base, _v = split_canonical(entry.supplements)
+                self._supplements.setdefault(base, []).append(entry)
+        url = resource.get("url")
+        if url:
+            self._by_url[kind].setdefault(url, {})[resource.get("version")] = entry
+        rid = resource.get("id")
+        if rid:
+            self._by_id[kind][rid] = entry
+        self.order[kind].append(entry)
+        return entry
+
+    def overlay(self, resources: list[dict]) -> "Registry":
+        """A child registry whose own resources shadow this one's (request scope)."""
+        if not resources:
+            return self
+        child = Registry(parent=self)
+        for res in resources:
+            child.add(res, index=_cached_index(res) if res.get("resourceType") == "CodeSystem" else None)
+        return child
+
+    # ---- lookup ----------------------------------------------------------------
+    def _versions(self, kind: str, url: str) -> dict:
+        merged: dict = {}
+        if self.parent is not None:
+            merged.update(self.parent._versions(kind, url))
+        merged.update(self._by_url[kind].get(url, {}))
+        return merged
+
+    def versions_of(self, kind: str, url: str) -> list:
+        return [v for v in self._versions(kind, url)]
+
+    def resolve(self, kind: str, url: str, version: str | None = None):
+        """Resolve url (optionally 'url|version') to an entry, or None.
+
+        Without a version the latest is chosen; for CodeSystems complete content
+        wins over fragments/examples/supplements of a later version only when
+        no version is asked for and both exist.
+        """
+        if version is None:
+            url, version = split_canonical(url)
+        found = self._versions(kind, url)
+        if not found:
+            return None
+        if version is not None:
+            if version in found:
+                return found[version]
+            cands = [v for v in found if matches(version, v)]
+            return found[latest(cands)] if cands else None
+        if kind == "CodeSystem":
+            usable = {v: e for v, e in found.items() if e.content != "supplement"} or found
+            return usable[latest(list(usable))]
+        return found[latest(list(found))]
+
+    def by_id(self, kind: str, rid: str):
+        hit = self._by_id[kind].get(rid)
+        if hit is None and self.parent is not None:
+            return self.parent.by_id(kind, rid)
+        return hit
+
+    def all(self, kind: str) -> list:
+        out = list(self.parent.all(kind)) if self.parent is not None else []
+        out.extend(self.order[kind])
+        return out
+
+    def supplements_for(self, url: str) -> list[CodeSystemIndex]:
+        out = list(self.parent.supplements_for(url)) if self.parent is not None else []
+        out.extend(self._supplements.get(url, []))
+        return out
+
+
+_INDEX_CACHE: dict[str, CodeSystemIndex] = {}
+_INDEX_CACHE_MAX = 256
+
+
+def content_hash(resource: dict) -> str:
+    return hashlib.sha256(json.dumps(resource, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _cached_index(resource: dict) -> CodeSystemIndex:
+    """Index request-scoped CodeSystems once per distinct content (keyed by hash)."""
+    key = content_hash(resource)
+    hit = _INDEX_CACHE.get(key)
+    if hit is None:
+        if len(_INDEX_CACHE) >= _INDEX_CACHE_MAX:
+            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+        hit = CodeSystemIndex(resource)
+        _INDEX_CACHE[key] = hit
+    return hit

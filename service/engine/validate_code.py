@@ -1,0 +1,395 @@
+"""$validate-code on ValueSets and CodeSystems. Results are data (Parameters dict).
+
+Each coding is checked in steps: system (present, absolute, a code system),
+version (value set include vs the coding vs version parameters), code (known
+in the code system), membership (compose walk), status (inactive, deprecated,
+abstract) and display (languages, designations).
+"""
+from __future__ import annotations
+
+from ..errors import issue
+from .expand import Expander
+from .languages import choose_display, displays_for, lang_matches
+from .membership import Membership
+from .versions import matches as version_matches
+
+
+class Paths:
+    """Issue expressions for the three input shapes."""
+
+    def __init__(self, kind: str, index: int = 0):
+        if kind == "code":
+            base, self.coding = "", ""
+        elif kind == "Coding":
+            base, self.coding = "Coding.", "Coding"
+        else:
+            base, self.coding = f"CodeableConcept.coding[{index}].", f"CodeableConcept.coding[{index}]"
+        self.kind = kind
+        self.code, self.system = base + "code", base + "system"
+        self.version, self.display = base + "version", base + "display"
+
+
+class Outcome:
+    __slots__ = ("valid", "issues", "system", "version", "code", "display", "inactive", "unknown_system",
+                 "not_in_vs", "status")
+
+    def __init__(self):
+        self.valid = False
+        self.issues: list[dict] = []
+        self.system = self.version = self.code = self.display = None
+        self.inactive = False
+        self.unknown_system = None
+        self.not_in_vs = False
+        self.status = None
+
+
+def _bool(params: dict, name: str, default=False):
+    vals = params.get(name)
+    return vals[0] if vals else default
+
+
+class CodeValidator:
+    def __init__(self, ctx, vs: dict | None):
+        self.ctx = ctx
+        self.vs = vs
+        self.expander = Expander(ctx)
+        self.membership = Membership(self.expander)
+        self.vs_canon = self.expander.vs_canonical(vs) if vs is not None else None
+        params = ctx.params
+        self.abstract_ok = _bool(params, "abstract", True)
+        self.active_only = _bool(params, "activeOnly", False)
+        self.lenient = _bool(params, "lenient-display-validation", False)
+        self.infer = _bool(params, "inferSystem", False)
+        self.prefs = ctx.prefs
+
+    # ---- entry points ---------------------------------------------------------
+    def validate(self, kind: str, codings: list[dict], cc: dict | None = None) -> dict:
+        if kind == "CodeableConcept":
+            outcomes = [self.check(c, Paths(kind, i)) for i, c in enumerate(codings)]
+            return self._cc_result(outcomes, cc)
+        out = self.check(codings[0], Paths(kind))
+        return self._result(out, out.issues)
+
+    def check(self, coding: dict, p: Paths) -> Outcome:
+        o = Outcome()
+        system, version = coding.get("system"), coding.get("version")
+        code, display = coding.get("code"), coding.get("display")
+        o.code = code
+        o.system = system
+        if not system:
+            system = self._infer_system(code, p, o)
+            if system is None:
+                return o
+            o.system = system
+        if not self._system_ok(system, p, o):
+            return o
+        use_version = self._choose_version(system, version, p, o)
+        cs = self.ctx.registry.resolve("CodeSystem", system, use_version) if use_version or True else None
+        if cs is None:
+            self._unknown_system(system, use_version, code, version, p, o)
+            return o
+        o.version = cs.version
+        concept = cs.locate(code) if isinstance(code, str) else None
+        if concept is None:
+            if cs.content == "fragment":
+                o.issues.append(issue("warning", "code-invalid",
+                                      f"Unknown Code '{code}' in the CodeSystem '{system}' version '{cs.version}' - note "
+                                      "that the code system is labeled as a fragment, so the code may be valid in some "
+                                      "other fragment", tx_code="invalid-code", message_id="UNKNOWN_CODE_IN_FRAGMENT",
+                                      expression=p.code))
+                o.valid = not any(i["severity"] == "error" for i in o.issues)
+                return o
+            ver = f" version '{cs.version}'" if cs.version else ""
+            o.issues.append(issue("error", "code-invalid", f"Unknown code '{code}' in the CodeSystem '{system}'{ver}",
+                                  tx_code="invalid-code", message_id="Unknown_Code_in_Version", expression=p.code))
+            if self.vs is not None:
+                o.issues.append(self._not_in_vs(system, version, code, display, p))
+            return o
+        o.code = concept.code
+        o.display = choose_display(concept, cs.language, self.prefs) if self.prefs else concept.display
+        o.inactive = concept.inactive
+        if concept.status:
+            o.status = concept.status
+        in_vs = True
+        if self.vs is not None:
+            member = self.membership.contains(self.vs, system, concept.code, self._cs_for(cs))
+            in_vs = member is not None
+        if concept.code != code:
+            o.issues.append(issue("information", "business-rule",
+                                  f"The code '{code}' differs from the correct code '{concept.code}' by case. Although "
+                                  f"the code system '{system}' is case insensitive, implementers are strongly "
+                                  "encouraged to use the correct case", tx_code="code-rule",
+                                  message_id="CODE_CASE_DIFFERENCE", expression=p.code))
+        if concept.inactive and (self.active_only) and in_vs:
+            o.issues.append(issue("error", "business-rule", f"The concept '{concept.code}' is valid but is not active",
+                                  tx_code="code-rule", message_id="STATUS_CODE_WARNING_CODE", expression=p.code))
+            in_vs = False
+        if not in_vs:
+            o.issues.append(self._not_in_vs(system, version, code, display, p))
+        if concept.inactive:
+            st = concept.status or "inactive"
+            text = (f"The concept '{concept.code}' has a status of {st} and its use should be reviewed"
+                    if st == "inactive" else
+                    f"The concept '{concept.code}' has a status of {st} and inactive and its use should be reviewed")
+            o.issues.append(issue("warning", "business-rule", text, tx_code="code-comment",
+                                  message_id="INACTIVE_CONCEPT_FOUND", expression=p.coding or p.code))
+        elif concept.deprecated:
+            o.issues.append(issue("warning", "business-rule",
+                                  f"The concept '{concept.code}' is deprecated and its use should be reviewed",
+                                  tx_code="code-comment", message_id="DEPRECATED_CONCEPT_FOUND",
+                                  expression=p.coding or p.code))
+        if concept.abstract and not self.abstract_ok:
+            o.issues.append(issue("error", "business-rule",
+                                  f"Code '{concept.code}' is abstract, and not allowed in this context",
+                                  tx_code="code-rule", message_id="ABSTRACT_CODE_NOT_ALLOWED", expression=p.code))
+        if display is not None:
+            self._check_display(cs, concept, display, p, o)
+        o.valid = not any(i["severity"] == "error" for i in o.issues)
+        return o
+
+    # ---- steps ----------------------------------------------------------------
+    def _infer_system(self, code, p: Paths, o: Outcome):
+        if p.kind != "code" or self.vs is None:
+            if p.kind == "code" and self.vs is None:
+                return None
+            o.issues.append(issue("warning", "invalid", "Coding has no system. A code with no system has no defined "
+                                  "meaning, and it cannot be validated. A system should be provided",
+                                  tx_code="invalid-data", message_id="Coding_has_no_system__cannot_validate",
+                                  expression=p.coding))
+            if self.vs is not None:
+                o.issues.append(self._not_in_vs(None, None, code, None, p))
+            return None
+        found = []
+        for system, version in self.membership.systems(self.vs):
+            cs = self.ctx.registry.resolve("CodeSystem", system, self.expander.pick_version(system, version))
+            if cs is not None and cs.locate(code) is not None:
+                if self.membership.contains(self.vs, system, cs.locate(code).code, self._cs_for(cs)) is not None:
+                    if system not in found:
+                        found.append(system)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            o.issues.append(issue("error", "not-found",
+                                  f"The System URI could not be determined for the code '{code}' in the ValueSet "
+                                  f"'{self.vs_canon}': value set expansion has multiple matches: [{', '.join(found)}]",
+                                  tx_code="cannot-infer",
+                                  message_id="Unable_to_resolve_system__value_set_has_multiple_matches",
+                                  expression=p.code))
+            return None
+        o.issues.append(issue("error", "not-found", f"The System URI could not be determined for the code '{code}' in "
+                              f"the ValueSet '{self.vs_canon}'", tx_code="cannot-infer",
+                              message_id="UNABLE_TO_INFER_CODESYSTEM", expression=p.code))
+        o.issues.append(self._not_in_vs(None, None, code, None, p))
+        return None
+
+    def _system_ok(self, system: str, p: Paths, o: Outcome) -> bool:
+        reg = self.ctx.registry
+        if "://" not in system and not system.startswith("urn:"):
+            o.issues.append(issue("error", "invalid", "Coding.system must be an absolute reference, not a local "
+                                  "reference", tx_code="invalid-data", message_id="Terminology_TX_System_Relative",
+                                  expression=p.system))
+            self._unknown_system(system, None, o.code, None, p, o, quoted=True)
+            return False
+        if reg.resolve("CodeSystem", system) is None and reg.resolve("ValueSet", system) is not None:
+            o.issues.append(issue("error", "invalid", f"The Coding references a value set, not a code system "
+                                  f"('{system}')", tx_code="invalid-data",
+                                  message_id="Terminology_TX_System_ValueSet2", expression=p.system))
+            return False
+        cs = reg.resolve("CodeSystem", system)
+        if cs is not None and cs.content == "supplement":
+            o.issues.append(issue("error", "invalid", f"CodeSystem {cs.canonical} is a supplement, so can't be used "
+                                  f"as a value in Coding.system", tx_code="invalid-data",
+                                  message_id="CODESYSTEM_CS_NO_SUPPLEMENT", expression=p.system))
+            return False
+        return True
+
+    def _choose_version(self, system: str, version: str | None, p: Paths, o: Outcome) -> str | None:
+        ctx = self.ctx
+        if self.vs is None:
+            if system in ctx.force_version:
+                return ctx.force_version[system]
+            return version or ctx.system_version.get(system)
+        includes = [v for s, v in self.membership.systems(self.vs) if s == system]
+        if not includes:
+            return ctx.force_version.get(system) or version or ctx.system_version.get(system)
+        stated = includes[0]
+        if version and len(includes) > 1:
+            for v in includes:
+                if v and version_matches(v, version):
+                    stated = v
+        resolved = self.expander.pick_version(system, stated)
+        if version is None:
+            return resolved
+        if resolved is None:
+            cs = ctx.registry.resolve("CodeSystem", system)
+            latest = cs.version if cs is not None else None
+            if latest and latest != version and not version_matches(version, latest):
+                o.issues.append(issue("warning", "invalid",
+                                      f"The code system '{system}' version '{latest}' for the versionless include in "
+                                      f"the ValueSet include is different to the one in the value ('{version}')",
+                                      tx_code="vs-invalid", message_id="VALUESET_VALUE_MISMATCH_DEFAULT",
+                                      expression=p.version))
+            return version
+        if version_matches(resolved, version) or version == resolved:
+            return version
+        if resolved != stated:
+            text = (f"The code system '{system}' version '{resolved}' resulting from the version '{stated or ''}' in "
+                    f"the ValueSet include is different to the one in the value ('{version}')")
+            mid = "VALUESET_VALUE_MISMATCH_CHANGED"
+        else:
+            text = (f"The code system '{system}' version '{resolved}' in the ValueSet include is different to the one "
+                    f"in the value ('{version}')")
+            mid = "VALUESET_VALUE_MISMATCH"
+        o.issues.append(issue("error", "invalid", text, tx_code="vs-invalid", message_id=mid, expression=p.version))
+        return resolved
+
+    def _unknown_system(self, system, version, code, coding_version, p: Paths, o: Outcome, quoted=True) -> None:
+        known = [v for v in self.ctx.registry.versions_of("CodeSystem", system) if v]
+        o.unknown_system = f"{system}|{version}" if version else system
+        if version and known:
+            text = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
+                    f"cannot be validated. Valid versions: {' or '.join(sorted(known))}")
+            mid = "UNKNOWN_CODESYSTEM_VERSION"
+        elif version:
+            text = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
+                    "cannot be validated. No versions of this code system are known")
+            mid = "UNKNOWN_CODESYSTEM_VERSION_NONE"
+        else:
+            text = f"A definition for CodeSystem '{system}' could not be found, so the code cannot be validated"
+            mid = "UNKNOWN_CODESYSTEM"
+        o.issues.append(issue("error", "not-found", text, tx_code="not-found", message_id=mid, expression=p.system))
+        if self.vs is not None:
+            in_scope = any(s == system for s, _v in self.membership.systems(self.vs))
+            if in_scope and version:
+                o.issues.append(issue("warning", "not-found",
+                                      f"Unable to check whether the code is in the value set '{self.vs_canon}' because "
+                                      f"the code system {system}|{version} was not found", tx_code="vs-invalid",
+                                      message_id="UNABLE_TO_CHECK_IF_THE_PROVIDED_CODES_ARE_IN_THE_VALUE_SET_CS",
+                                      expression=p.system))
+            elif not in_scope:
+                o.issues.append(self._not_in_vs(system, coding_version, code, None, p))
+
+    def _not_in_vs(self, system, version, code, display, p: Paths) -> dict:
+        sys_part = (system or "") + (f"|{version}" if version else "")
+        disp = f" ('{display}')" if display and version else ""
+        return issue("error", "code-invalid", f"The provided code '{sys_part}#{code}{disp}' was not found in the value "
+                     f"set '{self.vs_canon}'", tx_code="not-in-vs",
+                     message_id="None_of_the_provided_codes_are_in_the_value_set_one", expression=p.code)
+
+    def _cs_for(self, primary):
+        reg = self.ctx.registry
+
+        def cs_for(system, inc_version):
+            if system == primary.url and (inc_version is None or version_matches(inc_version, primary.version)
+                                          or self.expander.pick_version(system, inc_version) == primary.version):
+                return primary
+            return reg.resolve("CodeSystem", system, self.expander.pick_version(system, inc_version))
+        return cs_for
+
+    def _check_display(self, cs, concept, display: str, p: Paths, o: Outcome) -> None:
+        prefs = self.prefs
+        all_displays = displays_for(concept, cs.language or "en", None)
+        wanted = displays_for(concept, cs.language or "en", prefs) if prefs else all_displays
+        if any(t == display for t, _l in wanted):
+            return
+        if not self.lenient and any(t.lower() == display.lower() for t, _l in wanted) and not cs.case_sensitive:
+            return
+        lang_label = prefs.raw if prefs and prefs.raw else "--"
+        severity = "warning" if self.lenient else "error"
+        if prefs and not prefs.wildcard_only and not wanted:
+            if any(t == display for t, _l in all_displays):
+                o.issues.append(issue("information", "invalid",
+                                      f"There are no valid display names found for the code {cs.url}#{concept.code} "
+                                      f"for language(s) '{lang_label}'. The display is '{display}' which is a valid "
+                                      "display for the default language", tx_code="invalid-display",
+                                      message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK", expression=p.display))
+                return
+            o.issues.append(issue(severity, "invalid",
+                                  f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. There are no valid "
+                                  f"display names found for language(s) '{lang_label}'. Default display is "
+                                  f"'{concept.display}'", tx_code="invalid-display",
+                                  message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR", expression=p.display))
+            return
+        choices = wanted or all_displays
+        normal = " ".join(display.split())
+        ws_only = any(" ".join(t.split()) == normal for t, _l in choices)
+        if len(choices) == 1:
+            valid = f"Valid display is '{choices[0][0]}' ({choices[0][1] or cs.language or 'en'})"
+        else:
+            listed = " or ".join(f"'{t}' ({lang or cs.language or 'en'})" for t, lang in choices)
+            valid = f"Valid display is one of {len(choices)} choices: {listed}"
+        if ws_only:
+            text = (f"Wrong whitespace in Display Name '{display}' for {cs.url}#{concept.code}. {valid} "
+                    f"(for the language(s) '{lang_label}')")
+            mid = "Display_Name_WS_for__should_be_one_of__instead_of"
+        else:
+            text = (f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. {valid} "
+                    f"(for the language(s) '{lang_label}')")
+            mid = "Display_Name_for__should_be_one_of__instead_of"
+        o.issues.append(issue(severity, "invalid", text, tx_code="invalid-display", message_id=mid,
+                              expression=p.display))
+
+    # ---- results ----------------------------------------------------------------
+    def _result(self, o: Outcome, issues: list[dict], cc: dict | None = None, valid: bool | None = None) -> dict:
+        params = []
+        if cc is not None:
+            params.append({"name": "codeableConcept", "valueCodeableConcept": cc})
+        if o is not None:
+            if o.code is not None:
+                params.append({"name": "code", "valueCode": o.code})
+            if o.display:
+                params.append({"name": "display", "valueString": o.display})
+            if o.inactive:
+                params.append({"name": "inactive", "valueBoolean": True})
+        if issues:
+            params.append({"name": "issues", "resource": {"resourceType": "OperationOutcome", "issue": issues}})
+        msgs = [i["details"]["text"] for i in issues if i["severity"] in ("error", "warning")]
+        if not msgs:
+            msgs = [i["details"]["text"] for i in issues if i["severity"] == "information"]
+        if msgs:
+            params.append({"name": "message", "valueString": "; ".join(dict.fromkeys(msgs))})
+        params.append({"name": "result", "valueBoolean": o.valid if valid is None else valid})
+        if o is not None:
+            if o.system:
+                params.append({"name": "system", "valueUri": o.system})
+            if o.version:
+                params.append({"name": "version", "valueString": o.version})
+            if o.unknown_system:
+                params.append({"name": "x-caused-by-unknown-system", "valueCanonical": o.unknown_system})
+        return {"resourceType": "Parameters", "parameter": params}
+
+    def _cc_result(self, outcomes: list[Outcome], cc: dict | None) -> dict:
+        valid = [o for o in outcomes if o.valid]
+        issues: list[dict] = []
+        if valid:
+            for o in outcomes:
+                issues.extend(_soften_not_in_vs(o.issues) if not o.valid else o.issues)
+            return self._result(valid[0], issues, cc, True)
+        if self.vs is not None:
+            issues.append(issue("error", "code-invalid", f"No valid coding was found for the value set "
+                                f"'{self.vs_canon}'", tx_code="not-in-vs", message_id="TX_GENERAL_CC_ERROR_MESSAGE"))
+            for o in outcomes:
+                issues.extend(_soften_not_in_vs(o.issues))
+        else:
+            for o in outcomes:
+                issues.extend(o.issues)
+        best = next((o for o in outcomes if o.display or o.version), outcomes[0] if len(outcomes) == 1 else None)
+        return self._result(best or Outcome(), issues, cc, False) if best is not None else \
+            self._result_nocoding(issues, cc)
+
+    def _result_nocoding(self, issues, cc):
+        o = Outcome()
+        return self._result(o, issues, cc, False)
+
+
+def _soften_not_in_vs(issues: list[dict]) -> list[dict]:
+    out = []
+    for i in issues:
+        coding = i.get("details", {}).get("coding", [{}])[0]
+        if coding.get("code") == "not-in-vs":
+            i = dict(i)
+            i["severity"] = "information"
+            i["details"] = {"coding": [{"system": coding["system"], "code": "this-code-not-in-vs"}],
+                            "text": i["details"]["text"]}
+        out.append(i)
+    return out
