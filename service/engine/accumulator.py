@@ -17,7 +17,8 @@ ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLa
           ("offset", "valueInteger")]
 ECHOED_MULTI = [("designation", "valueString"), ("system-version", "valueUri"),
                 ("check-system-version", "valueUri"), ("force-system-version", "valueUri")]
-STATUS_URI = "http://hl7.org/fhir/concept-properties#status"
+STD_URI = "http://hl7.org/fhir/concept-properties#"
+STATUS_URI = STD_URI + "status"
 
 
 def _fold(text: str) -> str:
@@ -109,6 +110,9 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
     if properties and e.concept is not None:
         props = []
         for code in properties:
+            if code == "definition" and e.concept.definition:
+                props.append({"code": "definition", "valueString": e.concept.definition})
+                cs_props.setdefault("definition", STD_URI + "definition")
             for pcode, key, value in e.concept.properties:
                 if pcode == code:
                     props.append({"code": pcode, key: value})
@@ -144,6 +148,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
             exp_params.append({"name": name, vtype: value})
     for canon in expander.used_cs:
         exp_params.append({"name": "used-codesystem", "valueUri": canon})
+    for canon in expander.used_vs:
+        exp_params.append({"name": "used-valueset", "valueUri": canon})
     for canon in expander.used_supplements:
         exp_params.append({"name": "used-supplement", "valueUri": canon})
     for name, canon in expander.warnings:

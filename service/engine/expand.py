@@ -169,7 +169,8 @@ class Expander:
         for j, ref in enumerate(inc.get("valueSet", [])):
             self.hierarchical = False
             sub = self.resolve_vs(ref, host)
-            self._note(self.used_vs, self.vs_canonical(sub))
+            if not ref.startswith("#"):
+                self._note(self.used_vs, self.vs_canonical(sub))
             try:
                 imported.append(self.entries(sub, stack))
             except Processing as exc:

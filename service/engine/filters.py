@@ -5,7 +5,7 @@ expansion) and can enumerate its matches (expansion).
 """
 from __future__ import annotations
 
-import re
+import re2
 
 from ..errors import TerminologyError
 from .codesystem import CodeSystemIndex, Concept
@@ -22,9 +22,10 @@ class FilterError(TerminologyError):
 
 
 def _compile(pattern: str, cs_url: str):
+    """Compile with RE2: linear-time matching, so no pattern can hang the server."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return re2.compile(pattern)
+    except re2.error as exc:
         raise FilterError(f"The regex '{pattern}' for the code system {cs_url} is not valid: {exc}",
                           issue_code="invalid") from None
 

@@ -31,7 +31,7 @@ class Paths:
 
 class Outcome:
     __slots__ = ("valid", "issues", "system", "version", "code", "display", "inactive", "unknown_system",
-                 "not_in_vs", "status")
+                 "not_in_vs", "status", "unknown_in_vs", "found")
 
     def __init__(self):
         self.valid = False
@@ -41,6 +41,8 @@ class Outcome:
         self.unknown_system = None
         self.not_in_vs = False
         self.status = None
+        self.unknown_in_vs = True
+        self.found = False
 
 
 def _bool(params: dict, name: str, default=False):
@@ -83,11 +85,19 @@ class CodeValidator:
             o.system = system
         if not self._system_ok(system, p, o):
             return o
-        use_version = self._choose_version(system, version, p, o)
-        cs = self.ctx.registry.resolve("CodeSystem", system, use_version) if use_version or True else None
+        use_version, unknown_versions = self._choose_version(system, version, p, o)
+        cs = self.ctx.registry.resolve("CodeSystem", system, use_version)
+        for uv in unknown_versions:
+            self._unknown_version_issue(system, uv, p, o)
         if cs is None:
             self._unknown_system(system, use_version, code, version, p, o)
             return o
+        check = self.ctx.check_version.get(system)
+        if check and cs.version and not version_matches(check, cs.version):
+            o.issues.append(issue("error", "exception", f"The version '{cs.version}' is not allowed for system "
+                                  f"'{system}': required to be '{check}' by a version-check parameter",
+                                  tx_code="version-error", message_id="VALUESET_VERSION_CHECK",
+                                  expression=p.version))
         o.version = cs.version
         concept = cs.locate(code) if isinstance(code, str) else None
         if concept is None:
@@ -106,6 +116,7 @@ class CodeValidator:
                 o.issues.append(self._not_in_vs(system, version, code, display, p))
             return o
         o.code = concept.code
+        o.found = True
         o.display = choose_display(concept, cs.language, self.prefs) if self.prefs else concept.display
         o.inactive = concept.inactive
         if concept.status:
@@ -124,7 +135,7 @@ class CodeValidator:
             o.issues.append(issue("error", "business-rule", f"The concept '{concept.code}' is valid but is not active",
                                   tx_code="code-rule", message_id="STATUS_CODE_WARNING_CODE", expression=p.code))
             in_vs = False
-        if not in_vs:
+        if not in_vs and not unknown_versions:
             o.issues.append(self._not_in_vs(system, version, code, display, p))
         if concept.inactive:
             st = concept.status or "inactive"
@@ -203,25 +214,33 @@ class CodeValidator:
             return False
         return True
 
-    def _choose_version(self, system: str, version: str | None, p: Paths, o: Outcome) -> str | None:
-        ctx = self.ctx
+    def _choose_version(self, system: str, version: str | None, p: Paths, o: Outcome):
+        """(version to look the code up in, [coding versions that are unknown and must be reported])."""
+        ctx, reg = self.ctx, self.ctx.registry
+
+        def exists(v):
+            return reg.resolve("CodeSystem", system, v) is not None
+
         if self.vs is None:
-            if system in ctx.force_version:
-                return ctx.force_version[system]
-            return version or ctx.system_version.get(system)
+            chosen = ctx.force_version.get(system) or version or ctx.system_version.get(system)
+            return chosen, []
         includes = [v for s, v in self.membership.systems(self.vs) if s == system]
         if not includes:
-            return ctx.force_version.get(system) or version or ctx.system_version.get(system)
+            return ctx.force_version.get(system) or version or ctx.system_version.get(system), []
         stated = includes[0]
         if version and len(includes) > 1:
             for v in includes:
-                if v and version_matches(v, version):
+                if v and (v == version or version_matches(v, version)):
                     stated = v
+                    break
+            else:
+                if None in includes:
+                    stated = None
         resolved = self.expander.pick_version(system, stated)
         if version is None:
-            return resolved
+            return resolved, []
         if resolved is None:
-            cs = ctx.registry.resolve("CodeSystem", system)
+            cs = reg.resolve("CodeSystem", system)
             latest = cs.version if cs is not None else None
             if latest and latest != version and not version_matches(version, latest):
                 o.issues.append(issue("warning", "invalid",
@@ -229,9 +248,11 @@ class CodeValidator:
                                       f"the ValueSet include is different to the one in the value ('{version}')",
                                       tx_code="vs-invalid", message_id="VALUESET_VALUE_MISMATCH_DEFAULT",
                                       expression=p.version))
-            return version
-        if version_matches(resolved, version) or version == resolved:
-            return version
+            if exists(version) or latest is None:
+                return version, []
+            return latest, [version]
+        if version == resolved or version_matches(resolved, version):
+            return version, ([] if exists(version) else [version])
         if resolved != stated:
             text = (f"The code system '{system}' version '{resolved}' resulting from the version '{stated or ''}' in "
                     f"the ValueSet include is different to the one in the value ('{version}')")
@@ -241,7 +262,16 @@ class CodeValidator:
                     f"in the value ('{version}')")
             mid = "VALUESET_VALUE_MISMATCH"
         o.issues.append(issue("error", "invalid", text, tx_code="vs-invalid", message_id=mid, expression=p.version))
-        return resolved
+        return resolved, ([] if exists(version) else [version])
+
+    def _unknown_version_issue(self, system: str, version: str, p: Paths, o: Outcome) -> None:
+        known = [v for v in self.ctx.registry.versions_of("CodeSystem", system) if v]
+        text = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
+                f"cannot be validated. Valid versions: {' or '.join(sorted(known))}")
+        o.issues.append(issue("error", "not-found", text, tx_code="not-found", message_id="UNKNOWN_CODESYSTEM_VERSION",
+                              expression=p.system))
+        o.unknown_system = f"{system}|{version}"
+        o.unknown_in_vs = True
 
     def _unknown_system(self, system, version, code, coding_version, p: Paths, o: Outcome, quoted=True) -> None:
         known = [v for v in self.ctx.registry.versions_of("CodeSystem", system) if v]
@@ -258,16 +288,11 @@ class CodeValidator:
             text = f"A definition for CodeSystem '{system}' could not be found, so the code cannot be validated"
             mid = "UNKNOWN_CODESYSTEM"
         o.issues.append(issue("error", "not-found", text, tx_code="not-found", message_id=mid, expression=p.system))
-        if self.vs is not None:
-            in_scope = any(s == system for s, _v in self.membership.systems(self.vs))
-            if in_scope and version:
-                o.issues.append(issue("warning", "not-found",
-                                      f"Unable to check whether the code is in the value set '{self.vs_canon}' because "
-                                      f"the code system {system}|{version} was not found", tx_code="vs-invalid",
-                                      message_id="UNABLE_TO_CHECK_IF_THE_PROVIDED_CODES_ARE_IN_THE_VALUE_SET_CS",
-                                      expression=p.system))
-            elif not in_scope:
-                o.issues.append(self._not_in_vs(system, coding_version, code, None, p))
+        in_scope = self.vs is None or any(s == system for s, _v in self.membership.systems(self.vs))
+        o.unknown_in_vs = in_scope
+        if not in_scope:
+            o.unknown_system = system
+            o.issues.append(self._not_in_vs(system, coding_version, code, None, p))
 
     def _not_in_vs(self, system, version, code, display, p: Paths) -> dict:
         sys_part = (system or "") + (f"|{version}" if version else "")
@@ -343,7 +368,8 @@ class CodeValidator:
                 params.append({"name": "inactive", "valueBoolean": True})
         if issues:
             params.append({"name": "issues", "resource": {"resourceType": "OperationOutcome", "issue": issues}})
-        msgs = [i["details"]["text"] for i in issues if i["severity"] in ("error", "warning")]
+        msgs = [i["details"]["text"] for i in issues if i["severity"] in ("error", "warning")
+                and _message_id(i) not in NOT_IN_MESSAGE]
         if not msgs:
             msgs = [i["details"]["text"] for i in issues if i["severity"] == "information"]
         if msgs:
@@ -355,7 +381,8 @@ class CodeValidator:
             if o.version:
                 params.append({"name": "version", "valueString": o.version})
             if o.unknown_system:
-                params.append({"name": "x-caused-by-unknown-system", "valueCanonical": o.unknown_system})
+                name = "x-caused-by-unknown-system" if o.unknown_in_vs else "x-unknown-system"
+                params.append({"name": name, "valueCanonical": o.unknown_system})
         return {"resourceType": "Parameters", "parameter": params}
 
     def _cc_result(self, outcomes: list[Outcome], cc: dict | None) -> dict:
@@ -365,7 +392,8 @@ class CodeValidator:
             for o in outcomes:
                 issues.extend(_soften_not_in_vs(o.issues) if not o.valid else o.issues)
             return self._result(valid[0], issues, cc, True)
-        if self.vs is not None:
+        not_in_vs = any(_tx_code(i) == "not-in-vs" for o in outcomes for i in o.issues)
+        if self.vs is not None and not_in_vs:
             issues.append(issue("error", "code-invalid", f"No valid coding was found for the value set "
                                 f"'{self.vs_canon}'", tx_code="not-in-vs", message_id="TX_GENERAL_CC_ERROR_MESSAGE"))
             for o in outcomes:
@@ -373,13 +401,30 @@ class CodeValidator:
         else:
             for o in outcomes:
                 issues.extend(o.issues)
-        best = next((o for o in outcomes if o.display or o.version), outcomes[0] if len(outcomes) == 1 else None)
-        return self._result(best or Outcome(), issues, cc, False) if best is not None else \
-            self._result_nocoding(issues, cc)
+        best = next((o for o in outcomes if o.found), None)
+        if best is None:
+            best = Outcome()
+            for o in outcomes:
+                if o.unknown_system:
+                    best.unknown_system, best.unknown_in_vs = o.unknown_system, o.unknown_in_vs
+                    break
+        return self._result(best, issues, cc, False)
 
-    def _result_nocoding(self, issues, cc):
-        o = Outcome()
-        return self._result(o, issues, cc, False)
+
+def _tx_code(i: dict):
+    for c in i.get("details", {}).get("coding", []):
+        return c.get("code")
+    return None
+
+
+NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT"}
+
+
+def _message_id(i: dict):
+    for e in i.get("extension", []):
+        if e.get("url", "").endswith("operationoutcome-message-id"):
+            return e.get("valueString")
+    return None
 
 
 def _soften_not_in_vs(issues: list[dict]) -> list[dict]:

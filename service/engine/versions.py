@@ -24,19 +24,25 @@ def latest(versions):
 
 
 def matches(requested: str, actual: str | None) -> bool:
-    """Does a requested version (possibly partial, e.g. '1' or '1.0' or '1.x') match actual?"""
+    """Does a requested version match actual? 'x' or '*' parts are wildcards ('1.x.x', '1.0.*');
+    a trailing wildcard also matches any further parts. Partial versions without wildcards do not match."""
     if actual is None:
         return False
     if requested == actual:
         return True
-    parts = requested.split(".")
-    if parts and parts[-1] in ("x", "*"):
-        prefix = ".".join(parts[:-1])
-        return actual == prefix or actual.startswith(prefix + ".")
-    # partial semver: '1.0' matches '1.0.3' (FHIR wildcard rules for partial versions)
-    if _SEMVER.match(requested) and _SEMVER.match(actual) and len(parts) < 3:
-        return actual.startswith(requested + ".")
-    return False
+    req, act = requested.split("."), actual.split(".")
+    if not any(part in ("x", "X", "*") for part in req):
+        return False
+    for i, part in enumerate(req):
+        if i >= len(act):
+            return False
+        if part in ("x", "X", "*"):
+            if i == len(req) - 1:
+                return True
+            continue
+        if part != act[i]:
+            return False
+    return len(req) == len(act)
 
 
 def split_canonical(canonical: str) -> tuple[str, str | None]:
