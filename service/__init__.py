@@ -20,10 +20,10 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
         registry = load_registry(cfg["CONTENT_DIRS"])
     app.extensions["rrall"] = {"config": cfg, "registry": registry}
 
-    from .api import http, resources, terminology
+    from .api import conceptmap, http, resources, terminology
 
     for version in ("r4", "r5"):
-        for bp in (resources.bp, terminology.bp):
+        for bp in (resources.bp, terminology.bp, conceptmap.bp):
             app.register_blueprint(bp, url_prefix=f"/{version}", name=f"{version}_{bp.name}")
 
     @app.before_request

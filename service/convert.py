@@ -291,3 +291,36 @@ def _cm_r5_to_r4(cm):
     if groups:
         out["group"] = groups
     return out
+
+
+# ---- $translate output (R5 -> R4) -------------------------------------------------------
+def translate_result_r5_to_r4(params: dict) -> dict:
+    """An R5 $translate answer in R4 terms: match.relationship -> equivalence (R4 codes),
+    product/dependsOn parts attribute/value -> element/concept, match.property dropped.
+    originMap (and the tx-ecosystem `source` coding of reverse matches) are kept."""
+    out = dict(params)
+    out["parameter"] = [_translate_param_r5_to_r4(p) for p in params.get("parameter", [])]
+    return out
+
+
+def _translate_param_r5_to_r4(p: dict) -> dict:
+    if p.get("name") != "match" or "part" not in p:
+        return p
+    parts = []
+    for part in p["part"]:
+        name = part.get("name")
+        if name == "relationship":
+            parts.append({"name": "equivalence", "valueCode": REL_TO_EQUIV.get(part.get("valueCode"), "relatedto")})
+        elif name in ("product", "dependsOn"):
+            sub = []
+            for x in part.get("part", []):
+                if x.get("name") == "attribute":
+                    sub.append({"name": "element", "valueUri": x.get("valueUri")})
+                elif x.get("name") == "value":
+                    value = next((v for k, v in x.items() if k.startswith("value")), None)
+                    coding = value if isinstance(value, dict) else {"code": str(value)}
+                    sub.append({"name": "concept", "valueCoding": coding})
+            parts.append({"name": name, "part": sub})
+        elif name != "property":
+            parts.append(part)
+    return dict(p, part=parts)

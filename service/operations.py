@@ -71,8 +71,32 @@ def resolve_valueset(ctx: OpContext, params: dict, instance_id: str | None, *, r
 
 
 # ---- $expand ---------------------------------------------------------------------------
+VS_EXPANSION_PARAMETER = "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter"
+
+
+def apply_valueset_defaults(ctx: OpContext, vs: dict, params: dict) -> dict:
+    """Expansion parameters a ValueSet declares (valueset-expansion-parameter) apply unless the request sets them."""
+    defaults: dict = {}
+    for ext in (vs.get("compose") or {}).get("extension", []) + vs.get("extension", []):
+        if ext.get("url") != VS_EXPANSION_PARAMETER:
+            continue
+        parts = {e.get("url"): next((v for k, v in e.items() if k.startswith("value")), None)
+                 for e in ext.get("extension", [])}
+        if parts.get("name") and parts.get("value") is not None and parts["name"] not in params:
+            defaults.setdefault(parts["name"], []).append(parts["value"])
+    if not defaults:
+        return params
+    merged = dict(params)
+    merged.update(defaults)
+    if "displayLanguage" in defaults and ctx.prefs.source != "param" and not ctx.prefs:
+        ctx.prefs = parse_language_list(defaults["displayLanguage"][0], "param")
+    ctx.params = merged
+    return merged
+
+
 def expand(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict:
     vs = resolve_valueset(ctx, params, instance_id)
+    params = apply_valueset_defaults(ctx, vs, params)
     expander = Expander(ctx)
     entries = expander.entries(vs)
     offset = first(params, "offset", 0) or 0
@@ -100,6 +124,9 @@ def validate_code(ctx: OpContext, params: dict, *, on_codesystem: bool, instance
             params.setdefault("system", [cs.url])
     else:
         vs = resolve_valueset(ctx, params, instance_id)
+        params = apply_valueset_defaults(ctx, vs, params)
+        if not ctx.prefs and vs.get("language"):
+            ctx.prefs = parse_language_list(vs["language"], "valueset")
     kind, codings, cc = _codings(params, on_codesystem)
     validator = CodeValidator(ctx, vs)
     return validator.validate(kind, codings, cc)

@@ -6,7 +6,7 @@ single-valued parameter -> 400.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import Invalid
 
@@ -35,7 +35,7 @@ def _schema_for(names: set[str]) -> Schema:
     for n in names & BOOLEANS:
         declared[n] = _List(_StrictBool())
     for n in names & INTEGERS:
-        declared[n] = _List(fields.Integer(strict=False, validate=lambda v: v >= 0))
+        declared[n] = _List(fields.Integer(strict=False, validate=validate.Range(min=0)))
     cls = Schema.from_dict(declared)
     return cls(unknown=EXCLUDE)
 

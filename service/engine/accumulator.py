@@ -81,7 +81,7 @@ def page(entries: list, *, offset: int, count: int | None, max_size: int, canoni
     return entries[offset:end]
 
 
-def _contains_item(e, *, prefs, show_version, designations, properties, cs_props):
+def _contains_item(e, *, prefs, show_version, designations, properties, cs_props, designation_filter=None):
     item: dict = {"system": e.system}
     if show_version and e.version:
         item["version"] = e.version
@@ -91,22 +91,31 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
         item["inactive"] = True
     item["code"] = e.code
     display = e.display
+    swapped = None
     if e.concept is not None:
         extra = (e.src or {}).get("designation", []) if e.src is not None else []
         if prefs:
-            display = choose_display(e.concept, e.cs.language if e.cs else None, prefs, extra)
+            display = choose_display(e.concept, e.cs.language if e.cs else None, prefs, extra,
+                                     hard=prefs.source == "param")
+            if display != e.concept.display:
+                swapped = display if display is not None else ""
         elif e.src is not None and e.src.get("display"):
             display = e.src["display"]
     if display:
         item["display"] = display
-    if designations and e.concept is not None:
-        des = [_designation(d) for d in e.concept.designations]
+    if designations:
+        des = []
+        if e.concept is not None:
+            if swapped is not None and e.concept.display:
+                des.append({"language": (e.cs.language if e.cs else None) or "en", "use": PREFERRED,
+                            "value": e.concept.display})
+            des.extend(_designation(d) for d in e.concept.designations if d.get("value") != swapped)
         if e.src is not None:
-            des.extend(_designation(d) for d in e.src.get("designation", []))
+            des.extend(_designation(d) for d in e.src.get("designation", []) if d.get("value") != swapped)
+        if designation_filter:
+            des = [d for d in des if _designation_wanted(d, designation_filter)]
         if des:
             item["designation"] = des
-    elif designations and e.src is not None and e.src.get("designation"):
-        item["designation"] = e.src["designation"]
     if properties and e.concept is not None:
         props = []
         for code in properties:
@@ -121,6 +130,25 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
             for p in props:
                 cs_props.setdefault(p["code"], e.cs.property_defs.get(p["code"], {}).get("uri") if e.cs else None)
     return item
+
+
+PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
+             "display": "Preferred For Language"}
+LANG_SYSTEM = "urn:ietf:bcp:47"
+
+
+def _designation_wanted(d: dict, wanted: list[str]) -> bool:
+    """The `designation` parameter: 'urn:ietf:bcp:47|lang' picks a language, 'system|code' a use."""
+    for spec in wanted:
+        system, _, code = spec.rpartition("|")
+        if system == LANG_SYSTEM:
+            if (d.get("language") or "").lower() == code.lower():
+                return True
+        else:
+            use = d.get("use") or {}
+            if use.get("code") == code and (not system or use.get("system") == system):
+                return True
+    return False
 
 
 def _designation(d: dict) -> dict:
@@ -143,6 +171,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     for name, vtype in ECHOED:
         if name in params:
             exp_params.append({"name": name, vtype: params[name][0]})
+        elif name == "displayLanguage" and prefs and prefs.source == "header":
+            exp_params.append({"name": name, vtype: prefs.raw})
     for name, vtype in ECHOED_MULTI:
         for value in params.get(name, []):
             exp_params.append({"name": name, vtype: value})
@@ -168,7 +198,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     cs_props: dict = {}
     show_version = bool(expander.multi_version_systems)
     items = [(_contains_item(e, prefs=prefs, show_version=show_version and e.system in expander.multi_version_systems,
-                             designations=designations, properties=properties, cs_props=cs_props), e)
+                             designations=designations, properties=properties, cs_props=cs_props,
+                             designation_filter=params.get("designation")), e)
              for e in paged]
     if cs_props:
         expansion["property"] = [{"code": c, **({"uri": u} if u else {})} for c, u in cs_props.items()]

@@ -17,12 +17,13 @@ DISPLAY_USES = {("http://terminology.hl7.org/CodeSystem/designation-usage", "dis
 class LanguagePrefs:
     """An ordered list of language tags (highest preference first)."""
 
-    __slots__ = ("tags", "source", "raw")
+    __slots__ = ("tags", "source", "raw", "no_default")
 
-    def __init__(self, tags: list[str], source: str, raw: str | None):
+    def __init__(self, tags: list[str], source: str, raw: str | None, no_default: bool = False):
         self.tags = tags
         self.source = source  # 'param', 'header' or 'none'
         self.raw = raw
+        self.no_default = no_default  # '*;q=0': never fall back to the default display
 
     def __bool__(self) -> bool:
         return bool(self.tags)
@@ -41,6 +42,7 @@ def parse_language_list(value: str | None, source: str) -> LanguagePrefs:
     if not value or not value.strip():
         return LanguagePrefs([], "none", None)
     items = []
+    no_default = False
     for pos, part in enumerate(value.split(",")):
         part = part.strip()
         if not part:
@@ -58,8 +60,10 @@ def parse_language_list(value: str | None, source: str) -> LanguagePrefs:
             raise Invalid(f"Invalid language code '{tag}' in '{value}'", tx_code="invalid-data")
         if q > 0:
             items.append((-q, pos, tag))
+        elif tag == "*":
+            no_default = True
     items.sort()
-    return LanguagePrefs([t for _q, _p, t in items], source, value)
+    return LanguagePrefs([t for _q, _p, t in items], source, value, no_default)
 
 
 def lang_matches(wanted: str, actual: str | None) -> bool:
@@ -73,8 +77,12 @@ def lang_matches(wanted: str, actual: str | None) -> bool:
 
 
 def choose_display(concept, cs_language: str | None, prefs: LanguagePrefs,
-                   extra_designations: list[dict] | None = None) -> str | None:
-    """The display to show for concept under the language preferences."""
+                   extra_designations: list[dict] | None = None, *, hard: bool = False) -> str | None:
+    """The display to show for concept under the language preferences.
+
+    With hard=True (an explicit displayLanguage without '*'), a concept that has
+    no display in any requested language gets none rather than the default one.
+    """
     if not prefs or prefs.wildcard_only:
         return concept.display
     default_lang = cs_language
@@ -96,6 +104,8 @@ def choose_display(concept, cs_language: str | None, prefs: LanguagePrefs,
                     best = best or d["value"]
             if best:
                 return best
+    if hard and prefs.no_default:
+        return None
     return concept.display
 
 
@@ -117,6 +127,6 @@ def displays_for(concept, cs_language: str | None, prefs: LanguagePrefs | None,
     if prefs and not prefs.wildcard_only:
         wanted = [t for t in prefs.tags if t != "*"]
         restricted = [(t, lang) for t, lang in out
-                      if any(lang_matches(w, lang or "en") for w in wanted)]
+                      if lang is None or any(lang_matches(w, lang) for w in wanted)]
         return restricted
     return out

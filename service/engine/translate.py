@@ -31,7 +31,6 @@ INVERSE = {"source-is-narrower-than-target": "source-is-broader-than-target",
            "source-is-broader-than-target": "source-is-narrower-than-target"}
 # unmapped.mode: R5 names and the R4 name ("provided") that the R4->R5 loader keeps as is
 USE_SOURCE = {"use-source-code", "provided"}
-OTHER_MAP = {"other-map", "other-map"}
 _MAX_OTHER_MAP_DEPTH = 5
 
 
@@ -198,7 +197,7 @@ class _Finder:
         elif mode in USE_SOURCE:
             concept = self._coding(g_tgt, g_tgt_ver, code, None)
             self._add(cm, unmapped.get("relationship", "equivalent"), concept, None)
-        elif mode in OTHER_MAP and unmapped.get("otherMap", unmapped.get("url")) \
+        elif mode == "other-map" and unmapped.get("otherMap", unmapped.get("url")) \
                 and depth < _MAX_OTHER_MAP_DEPTH:
             other = self.ctx.registry.resolve("ConceptMap", unmapped.get("otherMap", unmapped.get("url")))
             if other is not None and other is not cm:
@@ -256,7 +255,9 @@ class _Finder:
                 for item in target.get(name, []) or []:
                     norm = _norm_attr(item)
                     if norm is not None:
-                        key, value = _typed(norm[1])
+                        key, value = _value(item) if "attribute" in item else _typed(norm[1])
+                        if key is None:
+                            continue
                         parts.append({"name": name, "part": [{"name": "attribute", "valueUri": norm[0]},
                                                              {"name": "value", key: value}]})
         parts.append({"name": "originMap", "valueCanonical": origin(cm)})
@@ -268,7 +269,7 @@ class _Finder:
 # ---- dependsOn / product values ----------------------------------------------------------
 def _value(item: dict) -> tuple[str | None, object]:
     for key, value in item.items():
-        if key.startswith("value") and key != "valueSet":
+        if key.startswith("value") and key not in ("value", "valueSet"):
             return key, value
     return None, None
 

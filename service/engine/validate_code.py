@@ -7,7 +7,7 @@ abstract) and display (languages, designations).
 """
 from __future__ import annotations
 
-from ..errors import issue
+from ..errors import Unresolvable, issue
 from .expand import Expander
 from .languages import choose_display, displays_for, lang_matches
 from .membership import Membership
@@ -62,12 +62,20 @@ class CodeValidator:
         self.active_only = _bool(params, "activeOnly", False)
         self.lenient = _bool(params, "lenient-display-validation", False)
         self.infer = _bool(params, "inferSystem", False)
+        self.membership_only = _bool(params, "valueset-membership-only", False) in (True, "true")
         self.prefs = ctx.prefs
 
     # ---- entry points ---------------------------------------------------------
     def validate(self, kind: str, codings: list[dict], cc: dict | None = None) -> dict:
         if kind == "CodeableConcept":
             outcomes = [self.check(c, Paths(kind, i)) for i, c in enumerate(codings)]
+            if self.membership_only and self.vs is not None:
+                for o in outcomes:
+                    o.issues = [i for i in o.issues if _tx_code(i) == "not-in-vs"]
+                    if not o.issues and not o.found:
+                        o.issues.append(self._not_in_vs(o.system, None, o.code, None, Paths(kind)))
+                    o.valid = not o.issues
+                    o.found = False
             return self._cc_result(outcomes, cc)
         out = self.check(codings[0], Paths(kind))
         return self._result(out, out.issues)
@@ -123,7 +131,13 @@ class CodeValidator:
             o.status = concept.status
         in_vs = True
         if self.vs is not None:
-            member = self.membership.contains(self.vs, system, concept.code, self._cs_for(cs))
+            try:
+                member = self.membership.contains(self.vs, system, concept.code, self._cs_for(cs))
+            except Unresolvable as exc:
+                o.issues.append(issue("error", "not-found", exc.message, tx_code="not-found",
+                                      message_id=exc.message_id))
+                o.valid = False
+                return o
             in_vs = member is not None
         if concept.code != code:
             o.issues.append(issue("information", "business-rule",
@@ -205,6 +219,8 @@ class CodeValidator:
             o.issues.append(issue("error", "invalid", f"The Coding references a value set, not a code system "
                                   f"('{system}')", tx_code="invalid-data",
                                   message_id="Terminology_TX_System_ValueSet2", expression=p.system))
+            if self.vs is not None:
+                o.issues.append(self._not_in_vs(system, None, o.code, None, p))
             return False
         cs = reg.resolve("CodeSystem", system)
         if cs is not None and cs.content == "supplement":
@@ -313,8 +329,8 @@ class CodeValidator:
 
     def _check_display(self, cs, concept, display: str, p: Paths, o: Outcome) -> None:
         prefs = self.prefs
-        all_displays = displays_for(concept, cs.language or "en", None)
-        wanted = displays_for(concept, cs.language or "en", prefs) if prefs else all_displays
+        all_displays = displays_for(concept, cs.language, None)
+        wanted = displays_for(concept, cs.language, prefs) if prefs else all_displays
         if any(t == display for t, _l in wanted):
             return
         if not self.lenient and any(t.lower() == display.lower() for t, _l in wanted) and not cs.case_sensitive:
@@ -338,10 +354,12 @@ class CodeValidator:
         choices = wanted or all_displays
         normal = " ".join(display.split())
         ws_only = any(" ".join(t.split()) == normal for t, _l in choices)
+        def label(text, lang):
+            return f"'{text}' ({lang})" if lang else f"'{text}'"
         if len(choices) == 1:
-            valid = f"Valid display is '{choices[0][0]}' ({choices[0][1] or cs.language or 'en'})"
+            valid = f"Valid display is {label(*choices[0])}"
         else:
-            listed = " or ".join(f"'{t}' ({lang or cs.language or 'en'})" for t, lang in choices)
+            listed = " or ".join(label(t, lang) for t, lang in choices)
             valid = f"Valid display is one of {len(choices)} choices: {listed}"
         if ws_only:
             text = (f"Wrong whitespace in Display Name '{display}' for {cs.url}#{concept.code}. {valid} "
@@ -392,7 +410,7 @@ class CodeValidator:
             for o in outcomes:
                 issues.extend(_soften_not_in_vs(o.issues) if not o.valid else o.issues)
             return self._result(valid[0], issues, cc, True)
-        not_in_vs = any(_tx_code(i) == "not-in-vs" for o in outcomes for i in o.issues)
+        not_in_vs = all(any(_tx_code(i) == "not-in-vs" for i in o.issues) for o in outcomes)
         if self.vs is not None and not_in_vs:
             issues.append(issue("error", "code-invalid", f"No valid coding was found for the value set "
                                 f"'{self.vs_canon}'", tx_code="not-in-vs", message_id="TX_GENERAL_CC_ERROR_MESSAGE"))

@@ -1,0 +1,142 @@
+"""ConceptMap/$translate parameters (R4 and R5 names) -> engine calls. No Flask here.
+
+Both FHIR versions' parameter names are accepted on both endpoints (HL7's test
+client sends R5 names to R4 servers too):
+
+* map:      url (may carry |version), conceptMapVersion, conceptMap (inline), instance id
+* forward:  R5 sourceCode + system/sourceSystem [+ version], sourceCoding, sourceCodeableConcept;
+            R4 code + system [+ version], coding, codeableConcept
+* reverse:  R5 targetCode + targetSystem, targetCoding, targetCodeableConcept;
+            R4 reverse=true with code/coding/codeableConcept
+* restrict: R5 targetSystem (forward) / sourceSystem or system (reverse), R4 targetsystem;
+            R5 sourceScope/targetScope, R4 source/target (value sets); dependency
+"""
+from __future__ import annotations
+
+from .engine.translate import build_result, describe, translate
+from .engine.versions import split_canonical
+from .errors import Invalid, NotFound
+from .params import first
+
+
+def _str(params: dict, *names: str) -> str | None:
+    for name in names:
+        value = first(params, name)
+        if value is not None:
+            if not isinstance(value, str):
+                raise Invalid(f"The parameter '{name}' must be a string value, got {value!r}")
+            return value
+    return None
+
+
+def _dict(params: dict, *names: str) -> tuple[str | None, dict | None]:
+    for name in names:
+        value = first(params, name)
+        if value is not None:
+            if not isinstance(value, dict):
+                raise Invalid(f"The parameter '{name}' must be a complex value (Coding/CodeableConcept)")
+            return name, value
+    return None, None
+
+
+def _codings_of(name: str, value: dict) -> list[dict]:
+    if name.endswith("odeableConcept"):
+        codings = [c for c in value.get("coding", []) or [] if isinstance(c, dict) and c.get("code")]
+        if not codings:
+            raise Invalid(f"The {name} has no codings with a code to translate")
+        return codings
+    if not value.get("code"):
+        raise Invalid(f"The {name} has no code to translate")
+    return [value]
+
+
+def engine_calls(params: dict) -> list[dict]:
+    """Keyword arguments for engine.translate, one dict per coding to translate."""
+    src_code = _str(params, "sourceCode", "code")
+    tgt_code = _str(params, "targetCode")
+    src_name, src_value = _dict(params, "sourceCoding", "coding", "sourceCodeableConcept", "codeableConcept")
+    tgt_name, tgt_value = _dict(params, "targetCoding", "targetCodeableConcept")
+    given = [x for x in (src_code, tgt_code, src_value, tgt_value) if x is not None]
+    if not given:
+        raise Invalid("Unable to find a code to translate: give sourceCode + system, sourceCoding, "
+                      "sourceCodeableConcept, targetCode + targetSystem, targetCoding or targetCodeableConcept "
+                      "(R4: code + system, coding or codeableConcept)")
+    if len(given) > 1:
+        raise Invalid("Only one of sourceCode, sourceCoding, sourceCodeableConcept, targetCode, targetCoding "
+                      "and targetCodeableConcept (R4: code, coding, codeableConcept) may be given")
+    source_system = _str(params, "sourceSystem")
+    system = _str(params, "system")
+    version = _str(params, "version", "sourceVersion")
+    target_system = _str(params, "targetSystem", "targetsystem")
+    r4_reverse = first(params, "reverse") is True
+
+    if tgt_code is not None or tgt_value is not None:               # R5 reverse
+        reverse, shape = True, "target"
+        if tgt_code is not None:
+            if not target_system:
+                raise Invalid("A targetCode needs a targetSystem")
+            codings = [{"system": target_system, "code": tgt_code}]
+        else:
+            codings = _codings_of(tgt_name, tgt_value)
+        other = source_system or system
+    else:                                                            # forward, or R4 reverse=true
+        reverse, shape = r4_reverse, "source"
+        if src_code is not None:
+            code_system = system or source_system
+            if not code_system:
+                raise Invalid(f"A {'sourceCode' if 'sourceCode' in params else 'code'} needs a system")
+            codings = [{"system": code_system, "code": src_code, **({"version": version} if version else {})}]
+        else:
+            codings = _codings_of(src_name, src_value)
+        other = target_system
+    if r4_reverse and shape == "target":
+        raise Invalid("reverse=true cannot be combined with targetCode/targetCoding/targetCodeableConcept")
+
+    map_url = _str(params, "url")
+    map_version = _str(params, "conceptMapVersion")
+    if map_url:
+        map_url, url_version = split_canonical(map_url)
+        map_version = map_version or url_version
+    scopes = {"source_scope": _str(params, "sourceScope", "source"),
+              "target_scope": _str(params, "targetScope") or _first_str(params.get("target"))}
+    inline = [m for m in params.get("conceptMap", []) if isinstance(m, dict)]
+    for m in inline:
+        if m.get("resourceType") != "ConceptMap":
+            raise Invalid(f"The conceptMap parameter must be a ConceptMap, not {m.get('resourceType')!r}")
+    dependencies = [d for d in params.get("dependency", []) if isinstance(d, dict)]
+    calls = []
+    for coding in codings:
+        if not coding.get("system"):
+            raise Invalid(f"The coding with code '{coding.get('code')}' has no system")
+        calls.append(dict(source_code=coding["code"], source_system=coding["system"],
+                          source_version=coding.get("version"), target_system=other, map_url=map_url,
+                          map_version=map_version, reverse=reverse, inline_maps=inline,
+                          dependencies=dependencies, reverse_shape=shape, **scopes))
+    return calls
+
+
+def _first_str(values) -> str | None:
+    for v in values or []:
+        if isinstance(v, str):
+            return v
+    return None
+
+
+def run(ctx, params: dict, instance_id: str | None = None, *, fill_display: bool = False) -> dict:
+    """$translate: every coding translated, matches merged into one R5-shaped Parameters dict."""
+    calls = engine_calls(params)
+    if instance_id is not None:
+        cm = ctx.registry.by_id("ConceptMap", instance_id)
+        if cm is None:
+            raise NotFound(f"ConceptMap/{instance_id} not found")
+        if calls[0]["map_url"] and calls[0]["map_url"] != cm.get("url"):
+            raise Invalid(f"The url '{calls[0]['map_url']}' is not the url of ConceptMap/{instance_id}")
+        for call in calls:
+            call.update(map_url=None, map_version=None, inline_maps=[cm])
+    matches: list[dict] = []
+    what: list[str] = []
+    for call in calls:
+        res = translate(ctx, fill_display=fill_display, **call)
+        matches.extend(p for p in res["parameter"] if p.get("name") == "match")
+        what.append(describe(call["source_code"], call["source_system"], call["source_version"], call["reverse"]))
+    return build_result(matches, what)

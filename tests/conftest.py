@@ -1,0 +1,78 @@
+"""Shared fixtures: a registry and a Flask app built from the tiny FHIR resources in tests/fixtures/.
+
+The fixture content (all under http://example.org/fhir):
+
+* CodeSystem ``animals`` 1.0.0 (language en, case-sensitive, is-a hierarchy)::
+
+      animal (notSelectable)         plant
+        mammal (notSelectable)         tree
+          dog   colour=brown legs=4      oak
+          cat   colour=black legs=4    fern
+        bird
+          parrot  "Colorful parrot", en-GB "Colourful parrot", colour=green legs=2
+          dodo    status=retired (inactive), legs=2
+
+  German (de) designations on animal, mammal, dog, cat, bird, parrot, plant.
+* CodeSystem ``animals-supplement`` (fr designations for dog and cat).
+* CodeSystem ``letters`` 2.0.0, caseSensitive false: ``ABC``, ``Xyz``.
+* CodeSystem ``versioned`` in versions 1.0.0 (a, b), 1.2.0 (a-c) and 1.10.0 (a-d).
+* ValueSets: ``animals-all``, ``mammals`` (is-a mammal), ``pets`` (dog, cat, parrot),
+  ``no-birds`` (all minus is-a bird), ``mammals-and-letters`` (imports mammals + all letters),
+  ``cycle-a`` <-> ``cycle-b`` (a cycle), ``versioned-any``, ``versioned-1-0``.
+* ConceptMap ``animals-to-letters`` (R4 equivalence).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+for _p in (str(REPO), str(TESTS)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+from helpers import FIXTURES  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """The engine registry over the fixtures (loaded and validated the way the server loads content)."""
+    from service.content import load_registry
+
+    return load_registry([str(FIXTURES)])
+
+
+@pytest.fixture
+def make_ctx(registry):
+    """Build an OpContext: make_ctx(params={...}, lang='de', lang_source='param'|'header', max_expansion=...)."""
+    from service.engine.context import OpContext
+    from service.engine.languages import LanguagePrefs, parse_language_list
+
+    def make(params: dict | None = None, lang: str | None = None, *, lang_source: str = "param",
+             max_expansion: int = 1000, deadline_s: float = 10.0, reg=None):
+        prefs = parse_language_list(lang, lang_source) if lang else LanguagePrefs([], "none", None)
+        return OpContext(reg or registry, prefs=prefs, params=params or {}, max_expansion=max_expansion,
+                         deadline_s=deadline_s)
+    return make
+
+
+@pytest.fixture(scope="session")
+def app():
+    from service import create_app
+
+    application = create_app({"CONTENT_DIRS": [str(FIXTURES)]})
+    application.config.update(TESTING=False)  # let the error handlers run, as in production
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

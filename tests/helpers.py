@@ -1,0 +1,50 @@
+"""Small helpers and constants shared by the tests (import as `from helpers import ...`)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BASE = "http://example.org/fhir"
+ANIMALS = f"{BASE}/CodeSystem/animals"
+LETTERS = f"{BASE}/CodeSystem/letters"
+VERSIONED = f"{BASE}/CodeSystem/versioned"
+SUPPLEMENT = f"{BASE}/CodeSystem/animals-supplement"
+
+
+def vs_url(vid: str) -> str:
+    return f"{BASE}/ValueSet/{vid}"
+
+
+def load_fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def param(body: dict, name: str):
+    """The first value of a top-level Parameters parameter (value[x], resource or parts as dict)."""
+    for p in body.get("parameter", []):
+        if p.get("name") == name:
+            for k, v in p.items():
+                if k.startswith("value"):
+                    return v
+            if "resource" in p:
+                return p["resource"]
+            if "part" in p:
+                return p["part"]
+    return None
+
+
+def params_named(body: dict, name: str) -> list[dict]:
+    return [p for p in body.get("parameter", []) if p.get("name") == name]
+
+
+def codes(expansion_vs: dict) -> list[str]:
+    """Every code in an expansion, depth-first (nested contains flattened)."""
+    out: list[str] = []
+
+    def walk(items):
+        for c in items:
+            out.append(c["code"])
+            walk(c.get("contains", []))
+    walk(expansion_vs.get("expansion", {}).get("contains", []))
+    return out

@@ -1,0 +1,265 @@
+"""service.engine.expand (Expander) and service.engine.accumulator (filter, count, page, render)."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import ANIMALS, LETTERS, VERSIONED, codes, load_fixture, vs_url
+from service.engine.accumulator import page, render, select_entries, text_matcher
+from service.engine.expand import CodeSystemMissing, Expander
+from service.errors import Processing, TooCostly
+
+ALL_ANIMALS = ["animal", "mammal", "dog", "cat", "bird", "parrot", "dodo", "plant", "tree", "oak", "fern"]
+
+
+def entries(make_ctx, vs_or_id, **ctx_kw):
+    ctx = make_ctx(**ctx_kw)
+    vs = vs_or_id if isinstance(vs_or_id, dict) else ctx.registry.by_id("ValueSet", vs_or_id)
+    exp = Expander(ctx)
+    return exp, exp.entries(vs)
+
+
+def inline(compose: dict) -> dict:
+    return {"resourceType": "ValueSet", "url": "http://example.org/fhir/ValueSet/inline", "status": "active",
+            "compose": compose}
+
+
+# ---- Expander: compose walk ------------------------------------------------------------
+def test_include_whole_system_in_code_system_order(make_ctx):
+    exp, es = entries(make_ctx, "animals-all")
+    assert [e.code for e in es] == ALL_ANIMALS
+    assert exp.used_cs == [f"{ANIMALS}|1.0.0"]
+    assert exp.hierarchical is True
+
+
+def test_is_a_filter(make_ctx):
+    _exp, es = entries(make_ctx, "mammals")
+    assert [e.code for e in es] == ["mammal", "dog", "cat"]
+
+
+def test_enumerated_concepts_keep_compose_order_and_are_flat(make_ctx):
+    exp, es = entries(make_ctx, "pets")
+    assert [e.code for e in es] == ["dog", "cat", "parrot"]
+    assert exp.hierarchical is False
+
+
+def test_exclude_removes_codes(make_ctx):
+    _exp, es = entries(make_ctx, "no-birds")
+    assert [e.code for e in es] == [c for c in ALL_ANIMALS if c not in ("bird", "parrot", "dodo")]
+
+
+def test_import_of_another_value_set(make_ctx):
+    exp, es = entries(make_ctx, "mammals-and-letters")
+    assert [(e.system, e.code) for e in es] == [(ANIMALS, "mammal"), (ANIMALS, "dog"), (ANIMALS, "cat"),
+                                                (LETTERS, "ABC"), (LETTERS, "Xyz")]
+    assert vs_url("mammals") + "|1.0.0" in exp.used_vs
+
+
+def test_include_system_and_value_set_is_an_intersection(make_ctx):
+    vs = inline({"include": [{"system": ANIMALS, "filter": [{"property": "legs", "op": "=", "value": "4"}],
+                              "valueSet": [vs_url("pets")]}]})
+    _exp, es = entries(make_ctx, vs)
+    assert [e.code for e in es] == ["dog", "cat"]
+
+
+def test_duplicates_are_dropped(make_ctx):
+    vs = inline({"include": [{"system": ANIMALS, "concept": [{"code": "dog"}]},
+                             {"system": ANIMALS, "filter": [{"property": "concept", "op": "is-a", "value": "mammal"}]}]})
+    _exp, es = entries(make_ctx, vs)
+    assert [e.code for e in es] == ["dog", "mammal", "cat"]
+
+
+def test_unknown_concepts_in_an_enumeration_are_skipped(make_ctx):
+    vs = inline({"include": [{"system": ANIMALS, "concept": [{"code": "unicorn"}, {"code": "dog"}]}]})
+    _exp, es = entries(make_ctx, vs)
+    assert [e.code for e in es] == ["dog"]
+
+
+def test_cycle_is_detected(make_ctx):
+    with pytest.raises(Processing) as info:
+        entries(make_ctx, "cycle-a")
+    assert info.value.message_id == "VALUESET_CIRCULAR_REFERENCE"
+    assert "cycle-a" in info.value.message
+
+
+def test_unknown_code_system_is_unresolvable(make_ctx):
+    with pytest.raises(CodeSystemMissing) as info:
+        entries(make_ctx, inline({"include": [{"system": "http://nowhere.org/cs"}]}))
+    assert info.value.status == 422 and info.value.message_id == "UNKNOWN_CODESYSTEM"
+
+
+def test_unknown_code_system_version_lists_the_known_ones(make_ctx):
+    with pytest.raises(CodeSystemMissing) as info:
+        entries(make_ctx, inline({"include": [{"system": VERSIONED, "version": "7.0.0"}]}))
+    assert info.value.message_id == "UNKNOWN_CODESYSTEM_VERSION"
+    assert "1.10.0" in info.value.message
+
+
+def test_default_version_is_latest_and_stated_version_wins(make_ctx):
+    exp, es = entries(make_ctx, "versioned-any")
+    assert [e.code for e in es] == ["a", "b", "c", "d"] and exp.used_cs == [f"{VERSIONED}|1.10.0"]
+    exp, es = entries(make_ctx, "versioned-1-0")
+    assert [e.code for e in es] == ["a", "b"] and exp.used_cs == [f"{VERSIONED}|1.0.0"]
+
+
+def test_force_system_version_overrides_the_compose(make_ctx):
+    exp, es = entries(make_ctx, "versioned-1-0", params={"force-system-version": [f"{VERSIONED}|1.2.0"]})
+    assert [e.code for e in es] == ["a", "b", "c"]
+
+
+def test_system_version_is_only_a_default(make_ctx):
+    _exp, es = entries(make_ctx, "versioned-any", params={"system-version": [f"{VERSIONED}|1.0.0"]})
+    assert [e.code for e in es] == ["a", "b"]
+    _exp, es = entries(make_ctx, "versioned-1-0", params={"system-version": [f"{VERSIONED}|1.2.0"]})
+    assert [e.code for e in es] == ["a", "b"]
+
+
+def test_compose_inactive_false_drops_inactive(make_ctx):
+    _exp, es = entries(make_ctx, inline({"inactive": False, "include": [{"system": ANIMALS}]}))
+    assert "dodo" not in [e.code for e in es]
+
+
+def test_entries_carry_abstract_and_inactive(make_ctx):
+    _exp, es = entries(make_ctx, "animals-all")
+    by_code = {e.code: e for e in es}
+    assert by_code["animal"].abstract and not by_code["dog"].abstract
+    assert by_code["dodo"].inactive and not by_code["parrot"].inactive
+
+
+def test_expansion_based_value_set(make_ctx):
+    vs = {"resourceType": "ValueSet", "url": "http://x/vs", "expansion": {"contains": [
+        {"system": ANIMALS, "code": "dog", "display": "Dog",
+         "contains": [{"system": ANIMALS, "code": "cat"}]}]}}
+    _exp, es = entries(make_ctx, vs)
+    assert [e.code for e in es] == ["dog", "cat"]
+
+
+def test_too_many_codes_in_the_compose_walk(make_ctx):
+    with pytest.raises(TooCostly):
+        entries(make_ctx, "animals-all", max_expansion=0)
+
+
+def test_deadline_is_checked(make_ctx):
+    with pytest.raises(TooCostly):
+        entries(make_ctx, "animals-all", deadline_s=-1.0)
+
+
+# ---- accumulator: text filter, activeOnly, paging ---------------------------------------
+def test_text_matcher_is_word_prefix_case_and_accent_insensitive():
+    m = text_matcher("col PAR")
+    assert m(["Colorful parrot"])
+    assert not m(["Dog"])
+    assert not m(["olorful parrot"])   # prefix of a word, not a substring
+    assert text_matcher("sauge")(["Säugetier"])
+    assert text_matcher("") is None and text_matcher("  ") is None
+
+
+def test_text_filter_searches_designations_and_codes(make_ctx):
+    _exp, es = entries(make_ctx, "animals-all")
+    assert [e.code for e in select_entries(es, active_only=False, text="hund", exclude_not_for_ui=False)] == ["dog"]
+    assert [e.code for e in select_entries(es, active_only=False, text="colourful",
+                                           exclude_not_for_ui=False)] == ["parrot"]
+    assert [e.code for e in select_entries(es, active_only=False, text="fern", exclude_not_for_ui=False)] == ["fern"]
+
+
+def test_active_only_and_exclude_not_for_ui(make_ctx):
+    _exp, es = entries(make_ctx, "animals-all")
+    active = [e.code for e in select_entries(es, active_only=True, text=None, exclude_not_for_ui=False)]
+    assert "dodo" not in active and len(active) == len(ALL_ANIMALS) - 1
+    selectable = [e.code for e in select_entries(es, active_only=False, text=None, exclude_not_for_ui=True)]
+    assert "animal" not in selectable and "mammal" not in selectable and "dog" in selectable
+
+
+def test_page_offset_and_count(make_ctx):
+    _exp, es = entries(make_ctx, "animals-all")
+    assert [e.code for e in page(es, offset=2, count=3, max_size=1000, canonical="c")] == ["dog", "cat", "bird"]
+    assert [e.code for e in page(es, offset=10, count=5, max_size=1000, canonical="c")] == ["fern"]
+    assert page(es, offset=50, count=5, max_size=1000, canonical="c") == []
+
+
+def test_page_count_zero_is_empty(make_ctx):
+    _exp, es = entries(make_ctx, "animals-all")
+    assert page(es, offset=0, count=0, max_size=1000, canonical="c") == []
+
+
+def test_page_too_costly_without_count_but_fine_with_count(make_ctx):
+    _exp, es = entries(make_ctx, "animals-all")
+    with pytest.raises(TooCostly) as info:
+        page(es, offset=0, count=None, max_size=5, canonical="http://x|1")
+    assert info.value.status == 422 and info.value.issue_code == "too-costly"
+    assert len(page(es, offset=0, count=5, max_size=5, canonical="c")) == 5
+
+
+def _render(make_ctx, vid, *, params=None, offset=0, count=None, text=None, active_only=False, nested=False,
+            lang=None, lang_source="param"):
+    ctx = make_ctx(params=params or {}, lang=lang, lang_source=lang_source)
+    vs = ctx.registry.by_id("ValueSet", vid)
+    exp = Expander(ctx)
+    es = exp.entries(vs)
+    sel = select_entries(es, active_only=active_only, text=text, exclude_not_for_ui=False)
+    paged = page(sel, offset=offset, count=count, max_size=1000, canonical=exp.vs_canonical(vs))
+    return render(vs, exp, sel, paged, params=params or {}, prefs=ctx.prefs, offset=offset, count=count,
+                  nested=nested)
+
+
+def test_render_total_is_before_paging_and_offset_is_echoed(make_ctx):
+    out = _render(make_ctx, "animals-all", params={"count": [2], "offset": [1]}, offset=1, count=2)
+    assert out["resourceType"] == "ValueSet"
+    assert out["expansion"]["total"] == len(ALL_ANIMALS)
+    assert out["expansion"]["offset"] == 1
+    assert codes(out) == ["mammal", "dog"]
+    names = [p["name"] for p in out["expansion"]["parameter"]]
+    assert "count" in names and "offset" in names and "used-codesystem" in names
+
+
+def test_render_count_zero_gives_total_and_no_contains(make_ctx):
+    out = _render(make_ctx, "animals-all", params={"count": [0]}, count=0)
+    assert out["expansion"]["total"] == len(ALL_ANIMALS)
+    assert "contains" not in out["expansion"]
+
+
+def test_render_total_after_text_filter_and_active_only(make_ctx):
+    out = _render(make_ctx, "animals-all", params={"filter": ["d"]}, text="d")
+    assert codes(out) == ["dog", "dodo"] and out["expansion"]["total"] == 2
+    out = _render(make_ctx, "animals-all", params={"filter": ["d"], "activeOnly": [True]}, text="d",
+                  active_only=True)
+    assert codes(out) == ["dog"] and out["expansion"]["total"] == 1
+
+
+def test_render_flags_and_display_language(make_ctx):
+    out = _render(make_ctx, "animals-all", lang="de", params={"displayLanguage": ["de"]})
+    items = {c["code"]: c for c in out["expansion"]["contains"]}
+    assert items["animal"]["abstract"] is True
+    assert items["dodo"]["inactive"] is True
+    assert "abstract" not in items["dog"] and "inactive" not in items["dog"]
+    assert items["dog"]["display"] == "Hund"
+    assert items["animal"]["display"] == "Tier"
+
+
+def test_render_accept_language_falls_back_to_the_default_display(make_ctx):
+    out = _render(make_ctx, "animals-all", lang="de", lang_source="header")
+    items = {c["code"]: c for c in out["expansion"]["contains"]}
+    assert items["dog"]["display"] == "Hund"
+    assert items["dodo"]["display"] == "Dodo"   # no German designation: the default display
+
+
+def test_render_nested_follows_the_hierarchy(make_ctx):
+    out = _render(make_ctx, "animals-all", nested=True)
+    roots = out["expansion"]["contains"]
+    assert [c["code"] for c in roots] == ["animal", "plant"]
+    mammal = roots[0]["contains"][0]
+    assert mammal["code"] == "mammal" and [c["code"] for c in mammal["contains"]] == ["dog", "cat"]
+
+
+def test_render_properties_and_designations(make_ctx):
+    out = _render(make_ctx, "pets", params={"property": ["colour"], "includeDesignations": [True]})
+    dog = out["expansion"]["contains"][0]
+    assert dog["property"] == [{"code": "colour", "valueString": "brown"}]
+    assert {"language": "de", "value": "Hund"}.items() <= next(
+        d for d in dog["designation"] if d.get("language") == "de").items()
+    assert out["expansion"]["property"] == [{"code": "colour"}]
+
+
+def test_fixture_cycle_pair_is_really_a_cycle():
+    a, b = load_fixture("ValueSet-cycle-a.json"), load_fixture("ValueSet-cycle-b.json")
+    assert a["compose"]["include"][0]["valueSet"] == [b["url"]]
+    assert b["compose"]["include"][0]["valueSet"] == [a["url"]]

@@ -1,0 +1,152 @@
+"""service.engine.validate_code: results are data (a Parameters dict), never exceptions."""
+from __future__ import annotations
+
+from helpers import ANIMALS, LETTERS, VERSIONED, param, params_named
+from service.engine.validate_code import CodeValidator
+
+
+def validate(make_ctx, vid, coding, *, kind="Coding", params=None, lang=None):
+    ctx = make_ctx(params=params or {}, lang=lang)
+    vs = ctx.registry.by_id("ValueSet", vid) if vid else None
+    return CodeValidator(ctx, vs).validate(kind, [coding])
+
+
+def issues(out):
+    oo = param(out, "issues")
+    return oo["issue"] if oo else []
+
+
+def tx_codes(out):
+    return [c["code"] for i in issues(out) for c in i.get("details", {}).get("coding", [])]
+
+
+def test_good_code_in_value_set(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "dog"})
+    assert out["resourceType"] == "Parameters"
+    assert param(out, "result") is True
+    assert param(out, "display") == "Dog"
+    assert param(out, "system") == ANIMALS
+    assert param(out, "version") == "1.0.0"
+    assert param(out, "code") == "dog"
+    assert issues(out) == []
+
+
+def test_unknown_code(make_ctx):
+    out = validate(make_ctx, "animals-all", {"system": ANIMALS, "code": "unicorn"})
+    assert param(out, "result") is False
+    assert "invalid-code" in tx_codes(out)
+    assert "unicorn" in param(out, "message")
+
+
+def test_known_code_not_in_value_set(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "oak"})
+    assert param(out, "result") is False
+    assert "not-in-vs" in tx_codes(out)
+    assert "was not found in the value set" in param(out, "message")
+
+
+def test_excluded_code_is_not_a_member(make_ctx):
+    out = validate(make_ctx, "no-birds", {"system": ANIMALS, "code": "parrot"})
+    assert param(out, "result") is False
+    assert param(validate(make_ctx, "no-birds", {"system": ANIMALS, "code": "oak"}), "result") is True
+
+
+def test_membership_through_an_import(make_ctx):
+    assert param(validate(make_ctx, "mammals-and-letters", {"system": ANIMALS, "code": "cat"}), "result") is True
+    assert param(validate(make_ctx, "mammals-and-letters", {"system": ANIMALS, "code": "bird"}), "result") is False
+    assert param(validate(make_ctx, "mammals-and-letters", {"system": LETTERS, "code": "ABC"}), "result") is True
+
+
+def test_wrong_display_is_an_error(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "dog", "display": "Wolf"})
+    assert param(out, "result") is False
+    assert "invalid-display" in tx_codes(out)
+    assert "Wrong Display Name 'Wolf'" in param(out, "message")
+
+
+def test_display_from_a_designation_is_accepted(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "dog", "display": "Hund"})
+    assert param(out, "result") is True
+
+
+def test_lenient_display_validation_downgrades_to_warning(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "dog", "display": "Wolf"},
+                   params={"lenient-display-validation": [True]})
+    assert param(out, "result") is True
+    assert [i["severity"] for i in issues(out)] == ["warning"]
+
+
+def test_inactive_code_is_valid_with_a_warning(make_ctx):
+    out = validate(make_ctx, "animals-all", {"system": ANIMALS, "code": "dodo"})
+    assert param(out, "result") is True
+    assert param(out, "inactive") is True
+    assert any(i["severity"] == "warning" and "dodo" in i["details"]["text"] for i in issues(out))
+
+
+def test_inactive_code_with_active_only_is_invalid(make_ctx):
+    out = validate(make_ctx, "animals-all", {"system": ANIMALS, "code": "dodo"}, params={"activeOnly": [True]})
+    assert param(out, "result") is False
+
+
+def test_abstract_code_rejected_when_abstract_false(make_ctx):
+    assert param(validate(make_ctx, "animals-all", {"system": ANIMALS, "code": "mammal"}), "result") is True
+    out = validate(make_ctx, "animals-all", {"system": ANIMALS, "code": "mammal"}, params={"abstract": [False]})
+    assert param(out, "result") is False
+
+
+def test_case_insensitive_code_system_accepts_other_case_with_information(make_ctx):
+    out = validate(make_ctx, "mammals-and-letters", {"system": LETTERS, "code": "abc"})
+    assert param(out, "result") is True
+    assert param(out, "code") == "ABC"
+    assert [i["severity"] for i in issues(out)] == ["information"]
+
+
+def test_unknown_system(make_ctx):
+    out = validate(make_ctx, None, {"system": "http://nowhere.org/cs", "code": "x"}, kind="code")
+    assert param(out, "result") is False
+    assert param(out, "x-caused-by-unknown-system") == "http://nowhere.org/cs"
+
+
+def test_relative_system_is_invalid(make_ctx):
+    out = validate(make_ctx, None, {"system": "animals", "code": "dog"}, kind="code")
+    assert param(out, "result") is False
+    assert any("absolute" in i["details"]["text"] for i in issues(out))
+
+
+def test_code_system_validation_without_value_set(make_ctx):
+    out = validate(make_ctx, None, {"system": VERSIONED, "code": "d"}, kind="code")
+    assert param(out, "result") is True and param(out, "version") == "1.10.0"
+    out = validate(make_ctx, None, {"system": VERSIONED, "code": "d", "version": "1.0.0"}, kind="code")
+    assert param(out, "result") is False
+
+
+def test_display_in_requested_language(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "cat"}, lang="de")
+    assert param(out, "display") == "Katze"
+
+
+def test_codeable_concept_valid_if_any_coding_is_valid(make_ctx):
+    ctx = make_ctx()
+    vs = ctx.registry.by_id("ValueSet", "pets")
+    cc = {"coding": [{"system": ANIMALS, "code": "oak"}, {"system": ANIMALS, "code": "cat"}]}
+    out = CodeValidator(ctx, vs).validate("CodeableConcept", cc["coding"], cc)
+    assert param(out, "result") is True
+    assert param(out, "code") == "cat"
+    assert param(out, "codeableConcept") == cc
+    # the failing coding is reported, but only as information
+    assert all(i["severity"] != "error" for i in issues(out))
+    assert "this-code-not-in-vs" in tx_codes(out)
+
+
+def test_codeable_concept_invalid_if_no_coding_is_valid(make_ctx):
+    ctx = make_ctx()
+    vs = ctx.registry.by_id("ValueSet", "pets")
+    cc = {"coding": [{"system": ANIMALS, "code": "oak"}, {"system": ANIMALS, "code": "unicorn"}]}
+    out = CodeValidator(ctx, vs).validate("CodeableConcept", cc["coding"], cc)
+    assert param(out, "result") is False
+    assert "not-in-vs" in tx_codes(out)
+
+
+def test_result_parameters_have_one_result(make_ctx):
+    out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "dog"})
+    assert len(params_named(out, "result")) == 1
