@@ -15,8 +15,8 @@ ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLa
           ("excludePostCoordinated", "valueBoolean"), ("filter", "valueString"),
           ("includeDefinition", "valueBoolean"), ("includeDesignations", "valueBoolean"),
           ("offset", "valueInteger")]
-ECHOED_MULTI = [("designation", "valueString"), ("system-version", "valueUri"),
-                ("check-system-version", "valueUri"), ("force-system-version", "valueUri")]
+ECHOED_MULTI = [("designation", "valueString"), ("check-system-version", "valueUri"),
+                ("force-system-version", "valueUri")]
 STD_URI = "http://hl7.org/fhir/concept-properties#"
 STATUS_URI = STD_URI + "status"
 
@@ -176,6 +176,10 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     for name, vtype in ECHOED_MULTI:
         for value in params.get(name, []):
             exp_params.append({"name": name, vtype: value})
+    for name, value in expander.used_params:
+        exp_params.append({"name": name, "valueUri": value})
+    if expander.versions_match or (expander.versions_match_used and not expander.versions_match_set):
+        exp_params.append({"name": "versionsMatch", "valueBoolean": True})
     for canon in expander.used_cs:
         exp_params.append({"name": "used-codesystem", "valueUri": canon})
     for canon in expander.used_vs:
@@ -197,6 +201,10 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     designations = params.get("includeDesignations", [False])[0] is True
     cs_props: dict = {}
     show_version = bool(expander.multi_version_systems)
+    if show_version:
+        from .versions import version_key
+        order = {k: i for i, k in enumerate(dict.fromkeys((e.system, e.code) for e in paged))}
+        paged = sorted(paged, key=lambda e: (order[(e.system, e.code)], _neg(version_key(e.version))))
     items = [(_contains_item(e, prefs=prefs, show_version=show_version and e.system in expander.multi_version_systems,
                              designations=designations, properties=properties, cs_props=cs_props,
                              designation_filter=params.get("designation")), e)
@@ -207,6 +215,17 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         expansion["contains"] = _nest(items) if nested else [i for i, _e in items]
     out["expansion"] = expansion
     return out
+
+
+class _neg:
+    """Reverse ordering wrapper for sort keys."""
+    __slots__ = ("k",)
+
+    def __init__(self, k):
+        self.k = k
+
+    def __lt__(self, other):
+        return self.k > other.k
 
 
 def _nest(items: list) -> list:

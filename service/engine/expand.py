@@ -33,6 +33,11 @@ class Entry:
         return (self.system, self.version, self.code)
 
 
+def _newer(a, b) -> bool:
+    from .versions import version_key
+    return version_key(a) > version_key(b)
+
+
 class CodeSystemMissing(Unresolvable):
     """A code system a value set refers to is not available."""
 
@@ -48,7 +53,12 @@ class Expander:
         self.used_supplements: list[str] = []
         self.warnings: list[tuple[str, str]] = []   # (parameter name, canonical)
         self.multi_version_systems: set[str] = set()
+        self.used_params: list[tuple[str, str]] = []   # version parameters that changed something
         self.hierarchical = True
+        vm = ctx.params.get("versionsMatch")
+        self.versions_match_set = vm is not None
+        self.versions_match = vm is not None and str(vm[0]).lower() == "true"
+        self.versions_match_used = False
 
     # ---- code systems ---------------------------------------------------------
     def pick_version(self, url: str, stated: str | None) -> str | None:
@@ -57,6 +67,8 @@ class Expander:
             return ctx.force_version[url]
         if stated:
             return stated
+        if url in ctx.system_version:
+            self._note(self.used_params, ("system-version", f"{url}|{ctx.system_version[url]}"))
         return ctx.system_version.get(url)
 
     def resolve_cs(self, url: str, stated: str | None, *, purpose: str = "expand") -> CodeSystemIndex:
@@ -127,19 +139,33 @@ class Expander:
         self.ctx.check_deadline()
         self._scan_versions(compose)
         inactive_ok = compose.get("inactive", True) is not False
-        excluded = set()
+        excluded: set = set()                 # version-specific keys
+        excluded_any: dict = {}               # (system, code) -> versions it was excluded from
         for i, exc in enumerate(compose.get("exclude", [])):
+            version_specific = bool(exc.get("version") and (exc.get("concept") or
+                                                             (self.versions_match_set and not self.versions_match)))
             for e in self._include(exc, f"ValueSet.compose.exclude[{i}]", stack, vs, exclude=True):
-                excluded.add((e.system, e.code) if not exc.get("version") else e.key)
+                if version_specific:
+                    excluded.add(e.key)
+                else:
+                    excluded_any.setdefault((e.system, e.code), set()).add(e.version)
         out: dict = {}
         for i, inc in enumerate(compose.get("include", [])):
             for e in self._include(inc, f"ValueSet.compose.include[{i}]", stack, vs):
-                if (e.system, e.code) in excluded or e.key in excluded:
+                if e.key in excluded:
+                    continue
+                versions = excluded_any.get((e.system, e.code))
+                if versions is not None:
+                    if e.version not in versions:
+                        self.versions_match_used = True   # excluded by the same code in another version
                     continue
                 if not inactive_ok and e.inactive:
                     continue
-                if e.key not in out:
-                    out[e.key] = e
+                key = (e.system, e.code) if self.versions_match else e.key
+                if key not in out:
+                    out[key] = e
+                elif self.versions_match and _newer(e.version, out[key].version):
+                    out[key].version = e.version
                     if len(out) > self.ctx.max_expansion * 50:
                         raise TooCostly(f"The value set '{canon}' expansion has too many codes to produce",
                                         message_id="VALUESET_TOO_COSTLY")

@@ -11,7 +11,7 @@ from ..errors import Unresolvable, issue
 from .expand import Expander
 from .languages import choose_display, displays_for, lang_matches
 from .membership import Membership
-from .versions import matches as version_matches
+from .versions import matches as version_matches, version_key
 
 
 class Paths:
@@ -64,6 +64,7 @@ class CodeValidator:
         self.infer = _bool(params, "inferSystem", False)
         self.membership_only = _bool(params, "valueset-membership-only", False) in (True, "true")
         self.prefs = ctx.prefs
+        self._pin = None
 
     # ---- entry points ---------------------------------------------------------
     def validate(self, kind: str, codings: list[dict], cc: dict | None = None) -> dict:
@@ -81,6 +82,33 @@ class CodeValidator:
         return self._result(out, out.issues)
 
     def check(self, coding: dict, p: Paths) -> Outcome:
+        """Check one coding; where a value set includes several versions of its system and the coding
+        names none, the code is valid if it is valid in any of them (latest first)."""
+        system = coding.get("system")
+        if self.vs is not None and system and not coding.get("version"):
+            stated = {v for s, v in self.membership.systems(self.vs) if s == system}
+            if len(stated) > 1:
+                reg = self.ctx.registry
+                found = {}
+                for v in stated:
+                    cs = reg.resolve("CodeSystem", system, self.expander.pick_version(system, v))
+                    if cs is not None:
+                        found[cs.version] = cs
+                outcomes = []
+                for ver in sorted(found, key=version_key, reverse=True):
+                    self._pin = ver
+                    try:
+                        out = self._check(coding, p)
+                    finally:
+                        self._pin = None
+                    if out.valid:
+                        return out
+                    outcomes.append(out)
+                if outcomes:
+                    return next((o for o in outcomes if o.found), outcomes[0])
+        return self._check(coding, p)
+
+    def _check(self, coding: dict, p: Paths) -> Outcome:
         o = Outcome()
         system, version = coding.get("system"), coding.get("version")
         code, display = coding.get("code"), coding.get("display")
@@ -233,6 +261,8 @@ class CodeValidator:
     def _choose_version(self, system: str, version: str | None, p: Paths, o: Outcome):
         """(version to look the code up in, [coding versions that are unknown and must be reported])."""
         ctx, reg = self.ctx, self.ctx.registry
+        if self._pin is not None:
+            return self._pin, []
 
         def exists(v):
             return reg.resolve("CodeSystem", system, v) is not None
