@@ -59,7 +59,7 @@ class NotSupported(TerminologyError):
 class TooCostly(TerminologyError):
     status = 422
     issue_code = "too-costly"
-    tx_code = "too-costly"
+    tx_code = None
 
 
 class Processing(TerminologyError):

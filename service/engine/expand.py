@@ -69,7 +69,8 @@ class Expander:
             return stated
         if url in ctx.system_version:
             self._note(self.used_params, ("system-version", f"{url}|{ctx.system_version[url]}"))
-        return ctx.system_version.get(url)
+            return ctx.system_version[url]
+        return ctx.check_version.get(url)
 
     def resolve_cs(self, url: str, stated: str | None, *, purpose: str = "expand") -> CodeSystemIndex:
         version = self.pick_version(url, stated)

@@ -29,9 +29,12 @@ class Membership:
             for ref in inc.get("valueSet", []):
                 sub = self.expander.resolve_vs(ref, vs)
                 canon = self.expander.vs_canonical(sub)
-                if canon in stack:
-                    continue
-                for pair in self.systems(sub, stack + (canon,)):
+                if canon in stack or canon == self.expander.vs_canonical(vs):
+                    path = list(stack) or [self.expander.vs_canonical(vs)]
+                    raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway "
+                                     f"[{', '.join(path)}]", tx_code="vs-invalid",
+                                     message_id="VALUESET_CIRCULAR_REFERENCE")
+                for pair in self.systems(sub, (stack or (self.expander.vs_canonical(vs),)) + (canon,)):
                     if pair not in out:
                         out.append(pair)
         return out

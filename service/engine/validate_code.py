@@ -68,6 +68,19 @@ class CodeValidator:
 
     # ---- entry points ---------------------------------------------------------
     def validate(self, kind: str, codings: list[dict], cc: dict | None = None) -> dict:
+        try:
+            return self._validate(kind, codings, cc)
+        except Unresolvable as exc:
+            if self.vs is None or exc.message_id != "Unable_to_resolve_value_Set_":
+                raise
+            # a value set the compose imports is missing: report it as the validation result
+            plain = CodeValidator(self.ctx, None)
+            o = plain.check(codings[0], Paths(kind))
+            o.issues = [issue("error", "not-found", exc.message, tx_code="not-found", message_id=exc.message_id)]
+            o.valid = False
+            return self._result(o, o.issues, cc)
+
+    def _validate(self, kind: str, codings: list[dict], cc: dict | None = None) -> dict:
         if kind == "CodeableConcept":
             outcomes = [self.check(c, Paths(kind, i)) for i, c in enumerate(codings)]
             if self.membership_only and self.vs is not None:
@@ -173,7 +186,8 @@ class CodeValidator:
                                   f"the code system '{system}' is case insensitive, implementers are strongly "
                                   "encouraged to use the correct case", tx_code="code-rule",
                                   message_id="CODE_CASE_DIFFERENCE", expression=p.code))
-        if concept.inactive and (self.active_only) and in_vs:
+        vs_excludes_inactive = self.vs is not None and (self.vs.get("compose") or {}).get("inactive") is False
+        if concept.inactive and (self.active_only and in_vs or vs_excludes_inactive):
             o.issues.append(issue("error", "business-rule", f"The concept '{concept.code}' is valid but is not active",
                                   tx_code="code-rule", message_id="STATUS_CODE_WARNING_CODE", expression=p.code))
             in_vs = False
@@ -228,6 +242,7 @@ class CodeValidator:
                                   tx_code="cannot-infer",
                                   message_id="Unable_to_resolve_system__value_set_has_multiple_matches",
                                   expression=p.code))
+            o.issues.append(self._not_in_vs(None, None, code, None, p))
             return None
         o.issues.append(issue("error", "not-found", f"The System URI could not be determined for the code '{code}' in "
                               f"the ValueSet '{self.vs_canon}'", tx_code="cannot-infer",
@@ -449,7 +464,8 @@ class CodeValidator:
         else:
             for o in outcomes:
                 issues.extend(o.issues)
-        best = next((o for o in outcomes if o.found), None)
+        best = next((o for o in outcomes if o.found and not any(_tx_code(i) == "not-in-vs" for i in o.issues)),
+                    None)
         if best is None:
             best = Outcome()
             for o in outcomes:
@@ -465,7 +481,7 @@ def _tx_code(i: dict):
     return None
 
 
-NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT"}
+NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT"}
 
 
 def _message_id(i: dict):
