@@ -15,8 +15,7 @@ ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLa
           ("excludePostCoordinated", "valueBoolean"), ("filter", "valueString"),
           ("includeDefinition", "valueBoolean"), ("includeDesignations", "valueBoolean"),
           ("offset", "valueInteger")]
-ECHOED_MULTI = [("designation", "valueString"), ("check-system-version", "valueUri"),
-                ("force-system-version", "valueUri")]
+ECHOED_MULTI = [("designation", "valueString"), ("force-system-version", "valueUri")]
 STD_URI = "http://hl7.org/fhir/concept-properties#"
 STATUS_URI = STD_URI + "status"
 

@@ -70,7 +70,10 @@ class Expander:
         if url in ctx.system_version:
             self._note(self.used_params, ("system-version", f"{url}|{ctx.system_version[url]}"))
             return ctx.system_version[url]
-        return ctx.check_version.get(url)
+        if url in ctx.check_version:
+            self._note(self.used_params, ("check-system-version", f"{url}|{ctx.check_version[url]}"))
+            return ctx.check_version[url]
+        return None
 
     def resolve_cs(self, url: str, stated: str | None, *, purpose: str = "expand") -> CodeSystemIndex:
         version = self.pick_version(url, stated)
@@ -80,11 +83,11 @@ class Expander:
             if version and known:
                 raise CodeSystemMissing(
                     f"A definition for CodeSystem '{url}' version '{version}' could not be found, so the value set "
-                    f"cannot be expanded. Valid versions: {', '.join(sorted(known))}",
-                    message_id="UNKNOWN_CODESYSTEM_VERSION")
+                    f"cannot be expanded. Valid versions: {' or '.join(sorted(known))}",
+                    message_id="UNKNOWN_CODESYSTEM_VERSION_EXP")
             raise CodeSystemMissing(
                 f"A definition for CodeSystem '{url}' could not be found, so the value set cannot be expanded",
-                message_id="UNKNOWN_CODESYSTEM")
+                message_id="UNKNOWN_CODESYSTEM_EXP")
         check = self.ctx.check_version.get(url)
         if check and cs.version and not version_matches(check, cs.version):
             raise TerminologyError(

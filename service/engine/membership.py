@@ -1,7 +1,7 @@
 """Is a code in a value set? Decided by walking the compose, never by expanding it."""
 from __future__ import annotations
 
-from ..errors import Processing
+from ..errors import Processing, TerminologyError
 from .filters import compile_filters
 
 
@@ -10,6 +10,22 @@ class Membership:
 
     def __init__(self, expander):
         self.expander = expander
+
+    def check_cycles(self, vs: dict, stack: tuple = ()) -> None:
+        """Raise Processing if value set imports (include or exclude) loop back."""
+        canon = self.expander.vs_canonical(vs)
+        if canon in stack:
+            raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway "
+                             f"[{', '.join(stack)}]", tx_code="vs-invalid",
+                             message_id="VALUESET_CIRCULAR_REFERENCE")
+        compose = vs.get("compose") or {}
+        for part in compose.get("include", []) + compose.get("exclude", []):
+            for ref in part.get("valueSet", []):
+                try:
+                    sub = self.expander.resolve_vs(ref, vs)
+                except TerminologyError:
+                    continue
+                self.check_cycles(sub, stack + (canon,))
 
     def systems(self, vs: dict, stack: tuple = ()) -> list[tuple[str, str | None]]:
         """(system, include version) pairs a value set draws from, imports included."""

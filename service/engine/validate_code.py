@@ -81,6 +81,8 @@ class CodeValidator:
             return self._result(o, o.issues, cc)
 
     def _validate(self, kind: str, codings: list[dict], cc: dict | None = None) -> dict:
+        if self.vs is not None:
+            self.membership.check_cycles(self.vs)
         if kind == "CodeableConcept":
             outcomes = [self.check(c, Paths(kind, i)) for i, c in enumerate(codings)]
             if self.membership_only and self.vs is not None:
@@ -108,7 +110,10 @@ class CodeValidator:
                     if cs is not None:
                         found[cs.version] = cs
                 outcomes = []
-                for ver in sorted(found, key=version_key, reverse=True):
+                explicit = {cs.version for v, cs in ((v, reg.resolve("CodeSystem", system,
+                                                                     self.expander.pick_version(system, v)))
+                                                     for v in stated if v) if cs is not None}
+                for ver in sorted(found, key=lambda x: (x in explicit, version_key(x)), reverse=True):
                     self._pin = ver
                     try:
                         out = self._check(coding, p)
@@ -366,9 +371,15 @@ class CodeValidator:
         reg = self.ctx.registry
 
         def cs_for(system, inc_version):
-            if system == primary.url and (inc_version is None or version_matches(inc_version, primary.version)
-                                          or self.expander.pick_version(system, inc_version) == primary.version):
-                return primary
+            if system == primary.url:
+                if inc_version is None or version_matches(inc_version, primary.version):
+                    return primary
+                chosen = reg.resolve("CodeSystem", system, self.expander.pick_version(system, inc_version))
+                if self._pin is not None and chosen is not None and chosen.version != primary.version:
+                    return None   # validating against one version: other versions' includes do not count
+                if chosen is not None and chosen.version == primary.version:
+                    return primary
+                return chosen
             return reg.resolve("CodeSystem", system, self.expander.pick_version(system, inc_version))
         return cs_for
 
@@ -459,11 +470,8 @@ class CodeValidator:
         if self.vs is not None and not_in_vs:
             issues.append(issue("error", "code-invalid", f"No valid coding was found for the value set "
                                 f"'{self.vs_canon}'", tx_code="not-in-vs", message_id="TX_GENERAL_CC_ERROR_MESSAGE"))
-            for o in outcomes:
-                issues.extend(_soften_not_in_vs(o.issues))
-        else:
-            for o in outcomes:
-                issues.extend(o.issues)
+        for o in outcomes:
+            issues.extend(_soften_not_in_vs(o.issues))
         best = next((o for o in outcomes if o.found and not any(_tx_code(i) == "not-in-vs" for i in o.issues)),
                     None)
         if best is None:

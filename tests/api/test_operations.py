@@ -303,11 +303,11 @@ def test_expand_negative_paging_is_rejected(client, query):
 
 
 # ---- $translate (routes owned by the $translate work; one smoke check per version here) --------
-@pytest.mark.parametrize("base,key,value", [("/r4", "equivalence", "equivalent"),
-                                            ("/r5", "relationship", "equivalent")])
-def test_translate_fixture_map(client, base, key, value):
-    r = client.get(f"{base}/ConceptMap/animals-to-letters/$translate?system={ANIMALS}&code=dog"
-                   f"&sourceCode=dog")
+@pytest.mark.parametrize("base,query,key,value", [
+    ("/r4", f"system={ANIMALS}&code=dog", "equivalence", "equivalent"),
+    ("/r5", f"system={ANIMALS}&sourceCode=dog", "relationship", "equivalent")])
+def test_translate_fixture_map(client, base, query, key, value):
+    r = client.get(f"{base}/ConceptMap/animals-to-letters/$translate?{query}")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert param(body, "result") is True
