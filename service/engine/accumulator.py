@@ -115,6 +115,10 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
             des = [d for d in des if _designation_wanted(d, designation_filter)]
         if des:
             item["designation"] = des
+    props_status = None
+    if e.concept is not None and e.concept.status and e.concept.status != "active" and "status" not in properties:
+        props_status = {"code": "status", "valueCode": e.concept.status}
+        cs_props.setdefault("status", STATUS_URI)
     if properties and e.concept is not None:
         props = []
         for code in properties:
@@ -128,6 +132,8 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
             item["property"] = props
             for p in props:
                 cs_props.setdefault(p["code"], e.cs.property_defs.get(p["code"], {}).get("uri") if e.cs else None)
+    if props_status is not None:
+        item.setdefault("property", []).append(props_status)
     return item
 
 
