@@ -10,6 +10,7 @@ from .engine.context import OpContext
 from .engine.expand import Expander
 from .engine.languages import LanguagePrefs, parse_language_list, valid_tag
 from .engine.lookup import lookup as do_lookup
+from .engine.supplements import requested_supplements, resolve_supplements
 from .engine.subsumes import require_same_system, subsumes as do_subsumes
 from .engine.validate_code import CodeValidator
 from .engine.versions import split_canonical
@@ -94,9 +95,15 @@ def apply_valueset_defaults(ctx: OpContext, vs: dict, params: dict) -> dict:
     return merged
 
 
+def use_supplements(ctx: OpContext, params: dict, vs: dict | None) -> None:
+    """Resolve the supplements the request or value set asks for; a missing one is an error."""
+    ctx.supplements = resolve_supplements(ctx.registry, None, requested_supplements(params, vs))
+
+
 def expand(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict:
     vs = resolve_valueset(ctx, params, instance_id)
     params = apply_valueset_defaults(ctx, vs, params)
+    use_supplements(ctx, params, vs)
     expander = Expander(ctx)
     entries = expander.entries(vs)
     offset = first(params, "offset", 0) or 0
@@ -127,6 +134,7 @@ def validate_code(ctx: OpContext, params: dict, *, on_codesystem: bool, instance
         params = apply_valueset_defaults(ctx, vs, params)
         if not ctx.prefs and vs.get("language"):
             ctx.prefs = parse_language_list(vs["language"], "valueset")
+    use_supplements(ctx, params, vs)
     kind, codings, cc = _codings(params, on_codesystem)
     validator = CodeValidator(ctx, vs)
     return validator.validate(kind, codings, cc)

@@ -7,7 +7,9 @@ import uuid
 from datetime import datetime, timezone
 
 from ..errors import TooCostly
+from .codesystem import EXTENSION_PROPERTY_URIS, extension_properties
 from .languages import choose_display
+from .supplements import for_system
 
 # Parameters echoed in expansion.parameter when the request gave them, in this order.
 ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLanguage", "valueCode"),
@@ -80,8 +82,18 @@ def page(entries: list, *, offset: int, count: int | None, max_size: int, canoni
     return entries[offset:end]
 
 
-def _contains_item(e, *, prefs, show_version, designations, properties, cs_props, designation_filter=None):
-    item: dict = {"system": e.system}
+VS_ITEM_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
+                      "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"}
+
+
+def _contains_item(e, *, prefs, show_version, designations, properties, cs_props, designation_filter=None,
+                   supplements=()):
+    item: dict = {}
+    if e.src is not None:
+        exts = [x for x in e.src.get("extension", []) if x.get("url") in VS_ITEM_EXTENSIONS]
+        if exts:
+            item["extension"] = exts
+    item["system"] = e.system
     if show_version and e.version:
         item["version"] = e.version
     if e.abstract:
@@ -89,10 +101,12 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
     if e.inactive:
         item["inactive"] = True
     item["code"] = e.code
+    sup_concepts = [c for c in (sup.locate(e.code) for sup in supplements) if c is not None]
+    sup_designations = [d for c in sup_concepts for d in c.designations]
     display = e.display
     swapped = None
     if e.concept is not None:
-        extra = (e.src or {}).get("designation", []) if e.src is not None else []
+        extra = ((e.src or {}).get("designation", []) if e.src is not None else []) + sup_designations
         if prefs:
             display = choose_display(e.concept, e.cs.language if e.cs else None, prefs, extra,
                                      hard=prefs.source == "param")
@@ -111,30 +125,49 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
             des.extend(_designation(d) for d in e.concept.designations if d.get("value") != swapped)
         if e.src is not None:
             des.extend(_designation(d) for d in e.src.get("designation", []) if d.get("value") != swapped)
+        des.extend(_designation(d) for d in sup_designations if d.get("value") != swapped)
+        des = list({repr(sorted(d.items(), key=str)): d for d in des}.values())
         if designation_filter:
             des = [d for d in des if _designation_wanted(d, designation_filter)]
         if des:
             item["designation"] = des
-    props_status = None
-    if e.concept is not None and e.concept.status and e.concept.status != "active" and "status" not in properties:
-        props_status = {"code": "status", "valueCode": e.concept.status}
-        cs_props.setdefault("status", STATUS_URI)
-    if properties and e.concept is not None:
-        props = []
-        for code in properties:
-            if code == "definition" and e.concept.definition:
-                props.append({"code": "definition", "valueString": e.concept.definition})
-                cs_props.setdefault("definition", STD_URI + "definition")
-            for pcode, key, value in e.concept.properties:
+    props = _properties(e, properties, sup_concepts, cs_props)
+    if props:
+        item["property"] = props
+    return item
+
+
+def _properties(e, requested: list, sup_concepts: list, cs_props: dict) -> list[dict]:
+    """Requested properties, plus the extension-borne ones (order, label, weight) and a non-active status."""
+    if e.concept is None:
+        return []
+    c = e.concept
+    props: list[dict] = []
+    for code in requested:
+        if code == "definition" and c.definition:
+            props.append({"code": "definition", "valueString": c.definition})
+            cs_props.setdefault("definition", STD_URI + "definition")
+        sources = [(c.properties, e.cs)] + [(sc.properties, None) for sc in sup_concepts]
+        for plist, owner in sources:
+            for pcode, key, value in plist:
                 if pcode == code:
                     props.append({"code": pcode, key: value})
-        if props:
-            item["property"] = props
-            for p in props:
-                cs_props.setdefault(p["code"], e.cs.property_defs.get(p["code"], {}).get("uri") if e.cs else None)
-    if props_status is not None:
-        item.setdefault("property", []).append(props_status)
-    return item
+                    uri = None
+                    if owner is not None:
+                        uri = owner.property_defs.get(pcode, {}).get("uri")
+                    cs_props.setdefault(pcode, uri)
+    ext: dict = {}
+    for pcode, key, value in list(c.ext_props) + [p for sc in sup_concepts for p in sc.ext_props] + \
+            extension_properties((e.src or {}).get("extension", []) if e.src is not None else []):
+        ext[pcode] = {"code": pcode, key: value}
+    for pcode, prop in ext.items():
+        if pcode not in requested:
+            props.append(prop)
+            cs_props.setdefault(pcode, EXTENSION_PROPERTY_URIS.get(pcode))
+    if c.status and c.status != "active" and "status" not in requested:
+        props.append({"code": "status", "valueCode": c.status})
+        cs_props.setdefault("status", STATUS_URI)
+    return props
 
 
 PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
@@ -158,7 +191,7 @@ def _designation_wanted(d: dict, wanted: list[str]) -> bool:
 
 def _designation(d: dict) -> dict:
     out = {}
-    for key in ("language", "use", "value"):
+    for key in ("extension", "language", "use", "value"):
         if key in d:
             out[key] = d[key]
     return out
@@ -189,8 +222,10 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         exp_params.append({"name": "used-codesystem", "valueUri": canon})
     for canon in expander.used_vs:
         exp_params.append({"name": "used-valueset", "valueUri": canon})
-    for canon in expander.used_supplements:
-        exp_params.append({"name": "used-supplement", "valueUri": canon})
+    used_systems = {e.system for e in selected}
+    for sup in expander.ctx.supplements:
+        if any(sup is s for url in used_systems for s in for_system([sup], url)):
+            exp_params.append({"name": "used-supplement", "valueUri": sup.canonical})
     for name, canon in expander.warnings:
         exp_params.append({"name": name, "valueUri": canon})
     expansion: dict = {
@@ -212,7 +247,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         paged = sorted(paged, key=lambda e: (order[(e.system, e.code)], _neg(version_key(e.version))))
     items = [(_contains_item(e, prefs=prefs, show_version=show_version and e.system in expander.multi_version_systems,
                              designations=designations, properties=properties, cs_props=cs_props,
-                             designation_filter=params.get("designation")), e)
+                             designation_filter=params.get("designation"),
+                             supplements=for_system(expander.ctx.supplements, e.system)), e)
              for e in paged]
     if cs_props:
         expansion["property"] = [{"code": c, **({"uri": u} if u else {})} for c, u in cs_props.items()]

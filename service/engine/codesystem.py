@@ -7,13 +7,48 @@ the same methods (locate, iter_concepts, descendants, ancestors, subsumes).
 from __future__ import annotations
 
 INACTIVE_STATUSES = {"inactive", "retired"}
+SD = "http://hl7.org/fhir/StructureDefinition/"
+STANDARDS_STATUS = SD + "structuredefinition-standards-status"
+# concept extensions that FHIR defines as concept properties (code, value type)
+EXTENSION_PROPERTIES = {
+    SD + "codesystem-conceptOrder": ("order", "valueDecimal"),
+    SD + "valueset-conceptOrder": ("order", "valueDecimal"),
+    SD + "codesystem-label": ("label", "valueString"),
+    SD + "valueset-label": ("label", "valueString"),
+    SD + "itemWeight": ("weight", "valueDecimal"),
+    SD + "ordinalValue": ("weight", "valueDecimal"),
+}
+EXTENSION_PROPERTY_URIS = {"order": "http://hl7.org/fhir/concept-properties#order",
+                           "label": "http://hl7.org/fhir/concept-properties#label",
+                           "weight": "http://hl7.org/fhir/concept-properties#itemWeight"}
+
+
+def extension_properties(extensions: list[dict]) -> list[tuple[str, str, object]]:
+    """Concept properties carried as extensions (conceptOrder, label, itemWeight)."""
+    out = []
+    for ext in extensions or []:
+        hit = EXTENSION_PROPERTIES.get(ext.get("url"))
+        if hit is None:
+            continue
+        value = next((v for k, v in ext.items() if k.startswith("value")), None)
+        if value is not None:
+            out.append((hit[0], hit[1], value))
+    return out
+
+
+def designation_retired(d: dict) -> str | None:
+    """A designation marked withdrawn/deprecated by the standards-status extension."""
+    for ext in d.get("extension", []) or []:
+        if ext.get("url") == STANDARDS_STATUS and ext.get("valueCode") in ("withdrawn", "deprecated", "retired"):
+            return ext["valueCode"]
+    return None
 VALUE_KEYS = ("valueCode", "valueCoding", "valueString", "valueInteger", "valueBoolean",
               "valueDateTime", "valueDecimal")
 
 
 class Concept:
     __slots__ = ("code", "display", "definition", "designations", "properties", "parents",
-                 "children", "extensions", "abstract", "inactive", "status", "deprecated", "order")
+                 "children", "extensions", "abstract", "inactive", "status", "deprecated", "order", "ext_props")
 
     def __init__(self, code: str, display: str | None, definition: str | None):
         self.code = code
@@ -29,6 +64,7 @@ class Concept:
         self.deprecated = False
         self.status: str | None = None
         self.order = 0
+        self.ext_props: list[tuple[str, str, object]] = []
 
     def property_values(self, code: str) -> list:
         return [v for c, _k, v in self.properties if c == code]
@@ -91,6 +127,14 @@ class CodeSystemIndex:
                 self._folded.setdefault(code.lower(), code)
                 c.designations = list(item.get("designation", []))
                 c.extensions = list(item.get("extension", []))
+                c.ext_props = extension_properties(c.extensions)
+                for ext in c.extensions:
+                    if ext.get("url") == STANDARDS_STATUS and ext.get("valueCode"):
+                        c.status = ext["valueCode"]
+                        if ext["valueCode"] == "deprecated":
+                            c.deprecated = True
+                        elif ext["valueCode"] == "withdrawn":
+                            c.inactive = True
                 for prop in item.get("property", []):
                     pv = _prop_value(prop)
                     if pv is None or "code" not in prop:

@@ -29,6 +29,7 @@ class OpContext:
                 if ver:
                     target[url] = ver
         self.active_only = False
+        self.supplements: list = []   # CodeSystem supplements applied to this operation
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:

@@ -116,12 +116,15 @@ def _match(wanted: str, actual: str, strict: bool) -> bool:
 
 
 def displays_for(concept, cs_language: str | None, prefs: LanguagePrefs | None,
-                 extra_designations: list[dict] | None = None) -> list[tuple[str, str | None]]:
-    """Every (text, language) the concept can be displayed as, restricted to prefs if given."""
+                 extra_designations: list[dict] | None = None, own: bool = True) -> list[tuple[str, str | None]]:
+    """Every (text, language) the concept can be displayed as, restricted to prefs if given.
+
+    With own=False only extra_designations are used besides the display (the caller passes the
+    concept's designations it wants considered)."""
     out: list[tuple[str, str | None]] = []
     if concept.display:
         out.append((concept.display, cs_language))
-    for d in list(concept.designations) + list(extra_designations or []):
+    for d in (list(concept.designations) if own else []) + list(extra_designations or []):
         if d.get("value"):
             out.append((d["value"], d.get("language")))
     if prefs and not prefs.wildcard_only:

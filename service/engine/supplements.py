@@ -5,6 +5,23 @@ from ..errors import TerminologyError
 from .versions import split_canonical
 
 
+VS_SUPPLEMENT = "http://hl7.org/fhir/StructureDefinition/valueset-supplement"
+
+
+def requested_supplements(params: dict, vs: dict | None) -> list[str]:
+    """Canonicals of supplements asked for by useSupplement or the valueset-supplement extension."""
+    out = [s for s in params.get("useSupplement", []) if isinstance(s, str)]
+    if vs is not None:
+        for ext in vs.get("extension", []):
+            if ext.get("url") == VS_SUPPLEMENT and ext.get("valueCanonical"):
+                out.append(ext["valueCanonical"])
+    return list(dict.fromkeys(out))
+
+
+def for_system(supplements: list, url: str) -> list:
+    return [s for s in supplements if split_canonical(s.supplements or "")[0] == url]
+
+
 def resolve_supplements(registry, cs, canonicals: list[str]) -> list:
     """The supplement indexes named (useSupplement / valueset-supplement) that apply to cs."""
     out = []

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ..errors import Unresolvable, issue
 from .expand import Expander
-from .languages import choose_display, displays_for, lang_matches
+from .display_check import check_display
+from .languages import choose_display
+from .supplements import for_system
 from .membership import Membership
 from .versions import matches as version_matches, version_key
 
@@ -210,16 +212,36 @@ class CodeValidator:
                                   f"The concept '{concept.code}' is deprecated and its use should be reviewed",
                                   tx_code="code-comment", message_id="DEPRECATED_CONCEPT_FOUND",
                                   expression=p.coding or p.code))
+        if self.vs is not None and in_vs and self._deprecated_in_vs(system, concept.code):
+            o.issues.append(issue("warning", "business-rule",
+                                  f"The presence of the concept '{concept.code}' in the system '{system}' in the value "
+                                  f"set {self.vs_canon} is marked with a status of deprecated and its use should be "
+                                  "reviewed", tx_code="code-comment", message_id="CONCEPT_DEPRECATED_IN_VALUESET",
+                                  expression=p.code))
         if concept.abstract and not self.abstract_ok:
             o.issues.append(issue("error", "business-rule",
                                   f"Code '{concept.code}' is abstract, and not allowed in this context",
                                   tx_code="code-rule", message_id="ABSTRACT_CODE_NOT_ALLOWED", expression=p.code))
         if display is not None:
-            self._check_display(cs, concept, display, p, o)
+            sups = for_system(self.ctx.supplements, cs.url)
+            extra = [d for sup in sups for c in [sup.locate(concept.code)] if c is not None for d in c.designations]
+            o.issues.extend(check_display(cs, concept, display, prefs=self.prefs, lenient=self.lenient,
+                                          extra=extra, expression=p.display))
         o.valid = not any(i["severity"] == "error" for i in o.issues)
         return o
 
     # ---- steps ----------------------------------------------------------------
+    def _deprecated_in_vs(self, system: str, code: str) -> bool:
+        for inc in (self.vs.get("compose") or {}).get("include", []):
+            if inc.get("system") != system:
+                continue
+            for item in inc.get("concept", []):
+                if item.get("code") == code:
+                    for ext in item.get("extension", []):
+                        if ext.get("url") == VS_DEPRECATED and ext.get("valueBoolean") is True:
+                            return True
+        return False
+
     def _infer_system(self, code, p: Paths, o: Outcome):
         if p.kind != "code" or self.vs is None:
             if p.kind == "code" and self.vs is None:
@@ -383,51 +405,6 @@ class CodeValidator:
             return reg.resolve("CodeSystem", system, self.expander.pick_version(system, inc_version))
         return cs_for
 
-    def _check_display(self, cs, concept, display: str, p: Paths, o: Outcome) -> None:
-        prefs = self.prefs
-        all_displays = displays_for(concept, cs.language, None)
-        wanted = displays_for(concept, cs.language, prefs) if prefs else all_displays
-        if any(t == display for t, _l in wanted):
-            return
-        if not self.lenient and any(t.lower() == display.lower() for t, _l in wanted) and not cs.case_sensitive:
-            return
-        lang_label = prefs.raw if prefs and prefs.raw else "--"
-        severity = "warning" if self.lenient else "error"
-        if prefs and not prefs.wildcard_only and not wanted:
-            if any(t == display for t, _l in all_displays):
-                o.issues.append(issue("information", "invalid",
-                                      f"There are no valid display names found for the code {cs.url}#{concept.code} "
-                                      f"for language(s) '{lang_label}'. The display is '{display}' which is a valid "
-                                      "display for the default language", tx_code="invalid-display",
-                                      message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK", expression=p.display))
-                return
-            o.issues.append(issue(severity, "invalid",
-                                  f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. There are no valid "
-                                  f"display names found for language(s) '{lang_label}'. Default display is "
-                                  f"'{concept.display}'", tx_code="invalid-display",
-                                  message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR", expression=p.display))
-            return
-        choices = wanted or all_displays
-        normal = " ".join(display.split())
-        ws_only = any(" ".join(t.split()) == normal for t, _l in choices)
-        def label(text, lang):
-            return f"'{text}' ({lang})" if lang else f"'{text}'"
-        if len(choices) == 1:
-            valid = f"Valid display is {label(*choices[0])}"
-        else:
-            listed = " or ".join(label(t, lang) for t, lang in choices)
-            valid = f"Valid display is one of {len(choices)} choices: {listed}"
-        if ws_only:
-            text = (f"Wrong whitespace in Display Name '{display}' for {cs.url}#{concept.code}. {valid} "
-                    f"(for the language(s) '{lang_label}')")
-            mid = "Display_Name_WS_for__should_be_one_of__instead_of"
-        else:
-            text = (f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. {valid} "
-                    f"(for the language(s) '{lang_label}')")
-            mid = "Display_Name_for__should_be_one_of__instead_of"
-        o.issues.append(issue(severity, "invalid", text, tx_code="invalid-display", message_id=mid,
-                              expression=p.display))
-
     # ---- results ----------------------------------------------------------------
     def _result(self, o: Outcome, issues: list[dict], cc: dict | None = None, valid: bool | None = None) -> dict:
         params = []
@@ -440,6 +417,8 @@ class CodeValidator:
                 params.append({"name": "display", "valueString": o.display})
             if o.inactive:
                 params.append({"name": "inactive", "valueBoolean": True})
+            if o.status == "deprecated":
+                params.append({"name": "status", "valueCode": o.status})
         if issues:
             params.append({"name": "issues", "resource": {"resourceType": "OperationOutcome", "issue": issues}})
         msgs = [i["details"]["text"] for i in issues if i["severity"] in ("error", "warning")
@@ -489,6 +468,7 @@ def _tx_code(i: dict):
     return None
 
 
+VS_DEPRECATED = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
 NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT"}
 
 

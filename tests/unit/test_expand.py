@@ -84,14 +84,16 @@ def test_cycle_is_detected(make_ctx):
 def test_unknown_code_system_is_unresolvable(make_ctx):
     with pytest.raises(CodeSystemMissing) as info:
         entries(make_ctx, inline({"include": [{"system": "http://nowhere.org/cs"}]}))
-    assert info.value.status == 422 and info.value.message_id == "UNKNOWN_CODESYSTEM"
+    assert info.value.status == 422
+    assert info.value.message_id.startswith("UNKNOWN_CODESYSTEM")   # _EXP variant for $expand
+    assert "http://nowhere.org/cs" in info.value.message
 
 
 def test_unknown_code_system_version_lists_the_known_ones(make_ctx):
     with pytest.raises(CodeSystemMissing) as info:
         entries(make_ctx, inline({"include": [{"system": VERSIONED, "version": "7.0.0"}]}))
-    assert info.value.message_id == "UNKNOWN_CODESYSTEM_VERSION"
-    assert "1.10.0" in info.value.message
+    assert info.value.message_id.startswith("UNKNOWN_CODESYSTEM_VERSION")
+    assert "7.0.0" in info.value.message and "1.10.0" in info.value.message
 
 
 def test_default_version_is_latest_and_stated_version_wins(make_ctx):
