@@ -82,6 +82,8 @@ def page(entries: list, *, offset: int, count: int | None, max_size: int, canoni
     return entries[offset:end]
 
 
+RENDERING_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/rendering-style",
+                        "http://hl7.org/fhir/StructureDefinition/rendering-xhtml"}
 VS_ITEM_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
                       "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"}
 
@@ -89,10 +91,14 @@ VS_ITEM_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/valueset-deprecat
 def _contains_item(e, *, prefs, show_version, designations, properties, cs_props, designation_filter=None,
                    supplements=()):
     item: dict = {}
+    sup_concepts = [c for c in (sup.locate(e.code) for sup in supplements) if c is not None]
+    exts = []
+    for c in ([e.concept] if e.concept is not None else []) + sup_concepts:
+        exts.extend(x for x in c.extensions if x.get("url") in RENDERING_EXTENSIONS)
     if e.src is not None:
-        exts = [x for x in e.src.get("extension", []) if x.get("url") in VS_ITEM_EXTENSIONS]
-        if exts:
-            item["extension"] = exts
+        exts.extend(x for x in e.src.get("extension", []) if x.get("url") in VS_ITEM_EXTENSIONS)
+    if exts:
+        item["extension"] = exts
     item["system"] = e.system
     if show_version and e.version:
         item["version"] = e.version
@@ -101,7 +107,6 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
     if e.inactive:
         item["inactive"] = True
     item["code"] = e.code
-    sup_concepts = [c for c in (sup.locate(e.code) for sup in supplements) if c is not None]
     sup_designations = [d for c in sup_concepts for d in c.designations]
     display = e.display
     swapped = None
@@ -131,23 +136,24 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
             des = [d for d in des if _designation_wanted(d, designation_filter)]
         if des:
             item["designation"] = des
-    props = _properties(e, properties, sup_concepts, cs_props)
+    props = _properties(e, properties, sup_concepts, cs_props, supplements)
     if props:
         item["property"] = props
     return item
 
 
-def _properties(e, requested: list, sup_concepts: list, cs_props: dict) -> list[dict]:
+def _properties(e, requested: list, sup_concepts: list, cs_props: dict, supplements=()) -> list[dict]:
     """Requested properties, plus the extension-borne ones (order, label, weight) and a non-active status."""
     if e.concept is None:
         return []
+    sup_concepts_with_owner = [(sc, sup) for sup in supplements for sc in [sup.locate(e.code)] if sc is not None]
     c = e.concept
     props: list[dict] = []
     for code in requested:
         if code == "definition" and c.definition:
             props.append({"code": "definition", "valueString": c.definition})
             cs_props.setdefault("definition", STD_URI + "definition")
-        sources = [(c.properties, e.cs)] + [(sc.properties, None) for sc in sup_concepts]
+        sources = [(c.properties, e.cs)] + [(sc.properties, sup) for sc, sup in sup_concepts_with_owner]
         for plist, owner in sources:
             for pcode, key, value in plist:
                 if pcode == code:
@@ -228,11 +234,19 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
             exp_params.append({"name": "used-supplement", "valueUri": sup.canonical})
     for name, canon in expander.warnings:
         exp_params.append({"name": name, "valueUri": canon})
-    expansion: dict = {
+    expansion: dict = {}
+    fragments = [canon for name, canon in expander.warnings if name == "used-fragment"]
+    if fragments:
+        expansion["extension"] = [
+            {"url": "http://hl7.org/fhir/StructureDefinition/valueset-unclosed", "valueBoolean": True},
+            {"url": "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason",
+             "valueString": "This extension is based on a fragment of the code system "
+                            + ", ".join(f.split("|")[0] for f in fragments)}]
+    expansion.update({
         "identifier": f"urn:uuid:{uuid.uuid4()}",
         "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "total": len(selected),
-    }
+    })
     if offset or count is not None:
         expansion["offset"] = offset
     if exp_params:

@@ -238,6 +238,6 @@ class Expander:
         display = concept.display
         e = Entry(cs.url, cs.version, concept.code, display, concept=concept, cs=cs,
                   abstract=concept.abstract, inactive=concept.inactive)
-        if item is not None and (item.get("display") or item.get("designation")):
+        if item is not None and (item.get("display") or item.get("designation") or item.get("extension")):
             e.src = item
         return e

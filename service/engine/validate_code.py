@@ -469,7 +469,8 @@ def _tx_code(i: dict):
 
 
 VS_DEPRECATED = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
-NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT"}
+NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT", "CONCEPT_DEPRECATED_IN_VALUESET",
+                  "INACTIVE_DISPLAY_FOUND"}
 
 
 def _message_id(i: dict):
