@@ -9,6 +9,9 @@ TX_ISSUE_SYSTEM = "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type"
 MESSAGE_ID_EXT = "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id"
 
 
+_UNSET = object()
+
+
 class TerminologyError(Exception):
     """Base error: carries the HTTP status and the OperationOutcome issue fields."""
 
@@ -17,7 +20,7 @@ class TerminologyError(Exception):
     tx_code: str | None = None
 
     def __init__(self, message: str, *, status: int | None = None, issue_code: str | None = None,
-                 tx_code: str | None = None, message_id: str | None = None,
+                 tx_code=_UNSET, message_id: str | None = None,
                  expression: str | None = None, extra_issues: list | None = None):
         super().__init__(message)
         self.message = message
@@ -25,7 +28,7 @@ class TerminologyError(Exception):
             self.status = status
         if issue_code is not None:
             self.issue_code = issue_code
-        if tx_code is not None:
+        if tx_code is not _UNSET:
             self.tx_code = tx_code
         self.message_id = message_id
         self.expression = expression

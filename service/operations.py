@@ -15,7 +15,7 @@ from .engine.subsumes import require_same_system, subsumes as do_subsumes
 from .engine.validate_code import CodeValidator
 from .engine.versions import split_canonical
 from .errors import Invalid, NotFound, TerminologyError, Unresolvable
-from .params import first
+from .params import coerce, first, from_parameters
 
 
 def make_context(registry, params: dict, accept_language: str | None, cfg: dict) -> OpContext:
@@ -166,15 +166,18 @@ def _codings(params: dict, on_codesystem: bool):
             raise Invalid("No system given for the code (use url or system)")
         return "code", [coding], None
     raise Invalid("Unable to find code to validate (looked for coding | codeableConcept | code+system | "
-                  "code+inferSystem in parameters)", issue_code="invalid")
+                  "code+inferSystem in parameters", issue_code="invalid", tx_code=None)
 
 
 def batch_validate(ctx: OpContext, params: dict, make_ctx) -> dict:
     out = []
     for item in params.get("validation", []):
         if not isinstance(item, dict):
-            raise Invalid("Each validation parameter must carry parts")
-        sub = {k: [v] for k, v in item.items() if v is not None}
+            raise Invalid("Each validation parameter must carry a Parameters resource")
+        if item.get("resourceType") == "Parameters":
+            sub = coerce(from_parameters(item))
+        else:
+            sub = {k: [v] for k, v in item.items() if v is not None}
         merged = {k: v for k, v in params.items() if k != "validation"}
         merged.update(sub)
         sub_ctx = make_ctx(merged)

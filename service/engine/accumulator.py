@@ -207,8 +207,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
            count: int | None, nested: bool) -> dict:
     """Build the output ValueSet (R5 shape) as a plain dict."""
     out = {"resourceType": "ValueSet"}
-    for key in ("id", "language", "url", "version", "name", "title", "status", "experimental", "date",
-                "publisher", "description", "copyright"):
+    for key in ("id", "extension", "language", "url", "version", "name", "title", "status", "experimental",
+                "date", "publisher"):
         if key in vs:
             out[key] = vs[key]
     exp_params = []

@@ -125,6 +125,9 @@ def displays_for(concept, cs_language: str | None, prefs: LanguagePrefs | None,
     if concept.display:
         out.append((concept.display, cs_language))
     for d in (list(concept.designations) if own else []) + list(extra_designations or []):
+        use = d.get("use") or {}
+        if use and not d.get("language") and (use.get("system"), use.get("code")) not in DISPLAY_USES:
+            continue   # e.g. a search synonym in no particular language: not a display
         if d.get("value"):
             out.append((d["value"], d.get("language")))
     if prefs and not prefs.wildcard_only:

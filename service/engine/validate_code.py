@@ -58,7 +58,7 @@ class CodeValidator:
         self.vs = vs
         self.expander = Expander(ctx)
         self.membership = Membership(self.expander)
-        self.vs_canon = self.expander.vs_canonical(vs) if vs is not None else None
+        self.vs_canon = (self.expander.vs_canonical(vs) or "(unidentified)") if vs is not None else None
         params = ctx.params
         self.abstract_ok = _bool(params, "abstract", True)
         self.active_only = _bool(params, "activeOnly", False)
@@ -77,7 +77,7 @@ class CodeValidator:
                 raise
             # a value set the compose imports is missing: report it as the validation result
             plain = CodeValidator(self.ctx, None)
-            o = plain.check(codings[0], Paths(kind))
+            o = plain.check(codings[0], Paths(kind)) if kind != "CodeableConcept" else Outcome()
             o.issues = [issue("error", "not-found", exc.message, tx_code="not-found", message_id=exc.message_id)]
             o.valid = False
             return self._result(o, o.issues, cc)
@@ -173,7 +173,9 @@ class CodeValidator:
             return o
         o.code = concept.code
         o.found = True
-        o.display = choose_display(concept, cs.language, self.prefs) if self.prefs else concept.display
+        sup_des = [d for sup in for_system(self.ctx.supplements, cs.url) for c in [sup.locate(concept.code)]
+                   if c is not None for d in c.designations]
+        o.display = choose_display(concept, cs.language, self.prefs, sup_des) if self.prefs else concept.display
         o.inactive = concept.inactive
         if concept.status:
             o.status = concept.status
@@ -384,7 +386,7 @@ class CodeValidator:
 
     def _not_in_vs(self, system, version, code, display, p: Paths) -> dict:
         sys_part = (system or "") + (f"|{version}" if version else "")
-        disp = f" ('{display}')" if display and version else ""
+        disp = f" ('{display}')" if display else ""
         return issue("error", "code-invalid", f"The provided code '{sys_part}#{code}{disp}' was not found in the value "
                      f"set '{self.vs_canon}'", tx_code="not-in-vs",
                      message_id="None_of_the_provided_codes_are_in_the_value_set_one", expression=p.code)
@@ -417,7 +419,7 @@ class CodeValidator:
                 params.append({"name": "display", "valueString": o.display})
             if o.inactive:
                 params.append({"name": "inactive", "valueBoolean": True})
-            if o.status == "deprecated":
+            if o.status in REPORTED_STATUSES:
                 params.append({"name": "status", "valueCode": o.status})
         if issues:
             params.append({"name": "issues", "resource": {"resourceType": "OperationOutcome", "issue": issues}})
@@ -468,6 +470,7 @@ def _tx_code(i: dict):
     return None
 
 
+REPORTED_STATUSES = {"retired", "deprecated", "withdrawn", "draft", "experimental", "inactive"}
 VS_DEPRECATED = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
 NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT", "CONCEPT_DEPRECATED_IN_VALUESET",
                   "INACTIVE_DISPLAY_FOUND"}
