@@ -42,6 +42,9 @@ BCP47 = re.compile(
 )
 
 
+VERIFIED_TO_R4 = {"related": "relatedto"}   # verified-codes.json vocabulary -> FHIR R4 ConceptMapEquivalence
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -259,6 +262,7 @@ class _Context:
         if equivalence is not None:
             own = [e for e in entries if e.get("concept_id") == source_code]
             allowed = {e.get("equivalence") for e in (own or entries)}
+            allowed |= {VERIFIED_TO_R4[a] for a in allowed if a in VERIFIED_TO_R4}
             if equivalence not in allowed:
                 out.append(Problem(f, path, f"equivalence {equivalence!r} for {system}|{code} does not match "
                                             f"verified {sorted(allowed)}"))

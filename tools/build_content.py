@@ -18,6 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import content_data as data  # noqa: E402
+# verified-codes.json says "related" for a companion/qualifier code; the FHIR R4 ConceptMapEquivalence
+# code with that meaning is "relatedto" (R5: related-to). Other values are already R4 codes.
+R4_EQUIVALENCE = {"related": "relatedto"}
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "http://terminology.rr-all.org/fhir"
@@ -271,7 +274,7 @@ def main(argv):
             cs_id, disp = local[e["concept_id"]]
             g = groups.setdefault(cs_id, {})
             el = g.setdefault(e["concept_id"], {"code": e["concept_id"], "display": disp, "target": []})
-            t = {"code": e["code"], "display": e["display"], "equivalence": e["equivalence"]}
+            t = {"code": e["code"], "display": e["display"], "equivalence": R4_EQUIVALENCE.get(e["equivalence"], e["equivalence"])}
             notes = []
             if e.get("note"):
                 notes.append(e["note"])
