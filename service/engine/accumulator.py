@@ -258,7 +258,7 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     if show_version:
         from .versions import version_key
         order = {k: i for i, k in enumerate(dict.fromkeys((e.system, e.code) for e in paged))}
-        paged = sorted(paged, key=lambda e: (order[(e.system, e.code)], _neg(version_key(e.version))))
+        paged = sorted(paged, key=lambda e: (order[(e.system, e.code)], not e.pinned, _neg(version_key(e.version))))
     items = [(_contains_item(e, prefs=prefs, show_version=show_version and e.system in expander.multi_version_systems,
                              designations=designations, properties=properties, cs_props=cs_props,
                              designation_filter=params.get("designation"),

@@ -14,7 +14,7 @@ from .versions import matches as version_matches
 
 
 class Entry:
-    __slots__ = ("system", "version", "code", "display", "concept", "cs", "abstract", "inactive", "src")
+    __slots__ = ("system", "version", "code", "display", "concept", "cs", "abstract", "inactive", "src", "pinned")
 
     def __init__(self, system, version, code, display, concept=None, cs=None, abstract=False,
                  inactive=False, src=None):
@@ -27,6 +27,7 @@ class Entry:
         self.abstract = abstract
         self.inactive = inactive
         self.src = src  # a contains dict when the entry came from a stored expansion
+        self.pinned = False  # drawn from an include that names its code system version
 
     @property
     def key(self):
@@ -228,6 +229,9 @@ class Expander:
         else:
             filters = compile_filters(cs, inc.get("filter", []), where)
             found = [self._entry(cs, c) for c in select(cs, filters)]
+        if inc.get("version"):
+            for e in found:
+                e.pinned = True
         if imported:
             for other in imported:
                 keys = {(e.system, e.code) for e in other}
