@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
 
 from . import config as config_mod
 from .content import load_registry
@@ -13,17 +14,26 @@ from .errors import TerminologyError, issue, to_operation_outcome
 log = logging.getLogger("rrall")
 
 
+class FhirIdConverter(BaseConverter):
+    """A FHIR resource id: 1-64 of A-Z a-z 0-9 - . (so '$operation' never reads as an id)."""
+
+    regex = r"[A-Za-z0-9\-\.]{1,64}"
+
+
 def create_app(config: dict | None = None, registry=None) -> Flask:
     app = Flask(__name__)
     cfg = config_mod.load(config)
     if registry is None:
         registry = load_registry(cfg["CONTENT_DIRS"])
     app.extensions["rrall"] = {"config": cfg, "registry": registry}
+    app.url_map.converters["fhirid"] = FhirIdConverter
 
-    from .api import conceptmap, http, resources, terminology
+    from .api import conceptmap, http, integrator, resources, terminology
+
+    integrator.install_packages(app)   # FHIR NPM packages (config PACKAGES) under the content
 
     for version in ("r4", "r5"):
-        for bp in (resources.bp, terminology.bp, conceptmap.bp):
+        for bp in (resources.bp, terminology.bp, conceptmap.bp, integrator.bp):
             app.register_blueprint(bp, url_prefix=f"/{version}", name=f"{version}_{bp.name}")
 
     @app.before_request

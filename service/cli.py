@@ -1,4 +1,4 @@
-"""Command line: `rrall-tx serve` and `rrall-tx check`."""
+"""Command line: `rrall-tx serve`, `rrall-tx check` and `rrall-tx package`."""
 from __future__ import annotations
 
 import argparse
@@ -17,10 +17,14 @@ def cmd_serve(args) -> int:
     from . import create_app
     from .content import ContentError
 
+    from .packages import PackageError
+
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
+    if args.package:
+        cfg["PACKAGES"] = args.package
     try:
         app = create_app(cfg)   # loaded once, before workers fork
-    except ContentError as exc:
+    except (ContentError, PackageError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if args.dev:
@@ -71,6 +75,25 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_package(args) -> int:
+    from .bundles import build_package
+    from .content import ContentError, load_registry
+    from .convert import r5_to_r4
+
+    cfg = config_mod.load({"CONTENT_DIRS": _content_dirs(args)})
+    try:
+        reg = load_registry(cfg["CONTENT_DIRS"])
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    release = args.fhir_version.upper()
+    data = build_package(reg, release, name=cfg["PACKAGE_NAME"], version=cfg["SOFTWARE_VERSION"],
+                         convert=r5_to_r4 if release == "R4" else (lambda r: r))
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out} ({len(data)} bytes)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rrall-tx", description="RR-ALL FHIR terminology service")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -81,6 +104,8 @@ def main(argv=None) -> int:
     s.add_argument("--threads", type=int, default=2)
     s.add_argument("--content", action="append", help="content folder (repeatable); default: the built-in content")
     s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
+    s.add_argument("--package", action="append", metavar="FILE",
+                   help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
@@ -88,6 +113,11 @@ def main(argv=None) -> int:
                    default=str(config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json")
                    if (config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json").exists() else None)
     c.set_defaults(func=cmd_check)
+    k = sub.add_parser("package", help="write our content as a FHIR NPM package (.tgz)")
+    k.add_argument("--out", required=True, metavar="FILE")
+    k.add_argument("--content", action="append")
+    k.add_argument("--fhir-version", choices=["r4", "r5"], default="r4")
+    k.set_defaults(func=cmd_package)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -12,6 +12,9 @@ DEFAULTS = {
     "DEADLINE_SECONDS": 10.0,     # per-request work limit
     "BASE_URL": "http://127.0.0.1:8080",
     "SOFTWARE_VERSION": "0.1.0",
+    "PACKAGES": [],               # FHIR NPM package .tgz files to load (see service/packages.py)
+    "CACHE_DIR": str(ROOT / ".cache"),   # parsed-package cache (pickle keyed by file sha256)
+    "PACKAGE_NAME": "rrall.terminology",
 }
 
 
@@ -24,6 +27,10 @@ def load(overrides: dict | None = None) -> dict:
         cfg["MAX_EXPANSION"] = int(os.environ["RRALL_MAX_EXPANSION"])
     if os.environ.get("RRALL_DEADLINE_SECONDS"):
         cfg["DEADLINE_SECONDS"] = float(os.environ["RRALL_DEADLINE_SECONDS"])
+    if os.environ.get("RRALL_PACKAGES"):
+        cfg["PACKAGES"] = [f for f in os.environ["RRALL_PACKAGES"].split(os.pathsep) if f]
+    if os.environ.get("RRALL_CACHE_DIR"):
+        cfg["CACHE_DIR"] = os.environ["RRALL_CACHE_DIR"]
     if overrides:
         cfg.update(overrides)
     return cfg

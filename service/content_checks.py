@@ -330,6 +330,19 @@ def _check_conceptmap(ctx: _Context, f: str, res: dict) -> list[Problem]:
     return out
 
 
+def _check_external_codesystem(ctx: _Context, f: str, res: dict) -> list[Problem]:
+    """An external code system may only be published as a fragment of verified codes."""
+    out = []
+    if res.get("content") != "fragment":
+        out.append(Problem(f, "CodeSystem.content", "an external code system must be published as a fragment"))
+    stack = [(c, f"CodeSystem.concept[{i}]") for i, c in enumerate(res.get("concept", []))]
+    while stack:
+        c, path = stack.pop()
+        out += ctx.check_code(f, path, res.get("url"), c.get("code"), c.get("display"))
+        stack.extend((k, f"{path}.concept[{j}]") for j, k in enumerate(c.get("concept", [])))
+    return out
+
+
 def check_dirs(dirs: list[Path], verified_codes_path: Path | None) -> list[Problem]:
     """Check every JSON resource in `dirs`; return the problems found (empty = OK)."""
     loaded, problems = _load(dirs)
@@ -341,13 +354,16 @@ def check_dirs(dirs: list[Path], verified_codes_path: Path | None) -> list[Probl
         verified = None
     codesystems: dict[str, _CodeSystemIndex] = {}
     for name, res in loaded:
-        if res.get("resourceType") == "CodeSystem" and res.get("url") and res["url"] not in codesystems:
+        if (res.get("resourceType") == "CodeSystem" and str(res.get("url", "")).startswith(OUR_BASE + "/")
+                and res["url"] not in codesystems):
             codesystems[res["url"]] = _CodeSystemIndex(name, res)
     valuesets = {res["url"] for _n, res in loaded if res.get("resourceType") == "ValueSet" and res.get("url")}
     ctx = _Context(codesystems, valuesets, verified)
     for name, res in loaded:
         rtype = res.get("resourceType")
-        if rtype == "CodeSystem":
+        if rtype == "CodeSystem" and not str(res.get("url", "")).startswith(OUR_BASE + "/"):
+            problems += _check_external_codesystem(ctx, name, res)
+        elif rtype == "CodeSystem":
             idx = codesystems.get(res.get("url"))
             if idx is not None and idx.res is res:
                 problems += _check_codesystem(idx)

@@ -37,8 +37,9 @@ def r4_to_r5(res):
         return out
     if rtype == "Bundle":
         out = dict(res)
-        out["entry"] = [dict(e, resource=r4_to_r5(e["resource"])) if "resource" in e else e
-                        for e in res.get("entry", [])]
+        if "entry" in res:
+            out["entry"] = [dict(e, resource=r4_to_r5(e["resource"])) if "resource" in e else e
+                            for e in res["entry"]]
         return out
     return res
 
@@ -185,8 +186,9 @@ def r5_to_r4(res):
         return out
     if rtype == "Bundle":
         out = dict(res)
-        out["entry"] = [dict(e, resource=r5_to_r4(e["resource"])) if "resource" in e else e
-                        for e in res.get("entry", [])]
+        if "entry" in res:
+            out["entry"] = [dict(e, resource=r5_to_r4(e["resource"])) if "resource" in e else e
+                            for e in res["entry"]]
         return out
     return res
 

@@ -35,11 +35,14 @@ def _path(loc) -> str:
     return out
 
 
-def validate_resource(resource: dict, fhir_version: str = R4) -> list[tuple[str, str]]:
+def validate_resource(resource: dict, fhir_version: str = R4, *, shape_only: bool = False) -> list[tuple[str, str]]:
     """Return every structural problem as (FHIRPath-like location, message).
 
     An empty list means the resource parsed. Locations start with the
-    resource type, e.g. ``CodeSystem.concept[3].display``.
+    resource type, e.g. ``CodeSystem.concept[3].display``. With shape_only,
+    missing required elements are not reported (only wrong JSON types/values):
+    resources sent along with a request are often incomplete, and the
+    operations themselves report what they cannot use.
     """
     if not isinstance(resource, dict):
         return [("", "resource is not a JSON object")]
@@ -56,9 +59,23 @@ def validate_resource(resource: dict, fhir_version: str = R4) -> list[tuple[str,
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
+            if shape_only and str(err.get("type", "")).endswith("missing"):
+                continue
             loc = _path(err.get("loc", ()))
             problems.append((f"{rtype}.{loc}" if loc else rtype, err.get("msg", "invalid")))
         return problems
     except (TypeError, ValueError) as exc:  # defensive: models raise these on odd input
         return [(rtype, str(exc))]
     return []
+
+
+def is_resource_type(resource_type: str, fhir_version: str = R4) -> bool:
+    """True when resource_type names a FHIR resource (not a data type) in that FHIR version."""
+    cls = _model_class(fhir_version, resource_type) if isinstance(resource_type, str) else None
+    if cls is None:
+        return False
+    if fhir_version == R4:
+        from fhir.resources.R4B.resource import Resource
+    else:
+        from fhir.resources.resource import Resource
+    return issubclass(cls, Resource)

@@ -37,7 +37,7 @@ def make_context(registry, params: dict, accept_language: str | None, cfg: dict)
         except Invalid:
             prefs = LanguagePrefs([], "none", None)
     return OpContext(reg, prefs=prefs, params=params, max_expansion=cfg["MAX_EXPANSION"],
-                     deadline_s=cfg["DEADLINE_SECONDS"])
+                     deadline_s=cfg["DEADLINE_SECONDS"], max_walk=cfg.get("MAX_WALK", 1_000_000))
 
 
 # ---- value set resolution -------------------------------------------------------------

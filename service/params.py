@@ -6,14 +6,21 @@ single-valued parameter -> 400.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import Invalid
 
 BOOLEANS = {"activeOnly", "excludeNested", "excludeNotForUI", "excludePostCoordinated", "includeDesignations",
             "includeDefinition", "abstract", "inferSystem", "lenient-display-validation", "reverse", "_incomplete",
-            "limitedExpansion", "default-to-latest-version", "useSupplement-strict"}
+            "limitedExpansion", "default-to-latest-version", "useSupplement-strict", "valueset-membership-only"}
 INTEGERS = {"count", "offset"}
+STRINGS = {"url", "valueSetUrl", "context", "valueSetVersion", "system", "systemVersion", "version", "code",
+           "display", "displayLanguage", "filter", "codeA", "codeB", "property", "designation", "system-version",
+           "check-system-version", "force-system-version", "useSupplement", "conceptMapVersion",
+           "source", "target", "targetsystem", "targetSystem", "sourceCode", "targetCode", "sourceSystem",
+           "sourceScope", "targetScope", "date", "mode"}
+CODINGS = {"coding", "codingA", "codingB", "sourceCoding", "targetCoding"}
+CONCEPTS = {"codeableConcept", "sourceCodeableConcept", "targetCodeableConcept"}
 MULTI = {"property", "designation", "system-version", "check-system-version", "force-system-version",
          "tx-resource", "useSupplement", "coding", "validation", "dependency", "target", "valueSetVersion_"}
 RESOURCE_PARAMS = {"tx-resource", "valueSet", "codeSystem", "conceptMap"}
@@ -30,17 +37,53 @@ class _StrictBool(fields.Boolean):
     falsy = {"false", False}
 
 
+class _Str(fields.String):
+    """A FHIR string-ish value: must be a JSON string (numbers are not silently accepted)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("a string is required")
+        return value
+
+
+class CodingSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+    system = _Str()
+    version = _Str()
+    code = _Str()
+    display = _Str()
+    userSelected = fields.Boolean()
+
+
+class CodeableConceptSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+    coding = fields.List(fields.Nested(CodingSchema))
+    text = _Str()
+
+
 def _schema_for(names: set[str]) -> Schema:
-    declared = {}
+    declared: dict = {}
     for n in names & BOOLEANS:
         declared[n] = _List(_StrictBool())
     for n in names & INTEGERS:
         declared[n] = _List(fields.Integer(strict=False, validate=validate.Range(min=0)))
+    for n in names & STRINGS:
+        declared[n] = _List(_Str())
+    for n in names & CODINGS:
+        declared[n] = _List(fields.Nested(CodingSchema))
+    for n in names & CONCEPTS:
+        declared[n] = _List(fields.Nested(CodeableConceptSchema))
     cls = Schema.from_dict(declared)
     return cls(unknown=EXCLUDE)
 
 
-_SCHEMA = _schema_for(BOOLEANS | INTEGERS)
+TYPED = BOOLEANS | INTEGERS | STRINGS | CODINGS | CONCEPTS
+_SCHEMA = _schema_for(TYPED)
+_EXPECT = {**{n: "a boolean" for n in BOOLEANS}, **{n: "a non-negative integer" for n in INTEGERS},
+           **{n: "a string" for n in STRINGS}, **{n: "a Coding" for n in CODINGS},
+           **{n: "a CodeableConcept" for n in CONCEPTS}}
 
 
 def _value_of(param: dict):
@@ -50,7 +93,10 @@ def _value_of(param: dict):
     if "resource" in param:
         return param["resource"]
     if "part" in param:
-        return {p.get("name"): _value_of(p) for p in param["part"]}
+        parts = param["part"]
+        if not isinstance(parts, list) or not all(isinstance(p, dict) for p in parts):
+            raise Invalid(f"Parameters.parameter.part of '{param.get('name')}' must be a list of parameters")
+        return {p.get("name"): _value_of(p) for p in parts}
     return None
 
 
@@ -58,7 +104,10 @@ def from_parameters(body: dict) -> dict[str, list]:
     if body.get("resourceType") != "Parameters":
         raise Invalid(f"Expected a Parameters resource, got '{body.get('resourceType')}'")
     out: dict[str, list] = {}
-    for p in body.get("parameter", []) or []:
+    plist = body.get("parameter", []) or []
+    if not isinstance(plist, list):
+        raise Invalid("Parameters.parameter must be a list")
+    for p in plist:
         if not isinstance(p, dict) or not isinstance(p.get("name"), str):
             raise Invalid("Each Parameters.parameter needs a name")
         out.setdefault(p["name"], []).append(_value_of(p))
@@ -83,8 +132,8 @@ def _norm(value):
 
 
 def coerce(params: dict[str, list]) -> dict[str, list]:
-    """Type booleans and integers (marshmallow); bad values -> 400 quoting the value."""
-    typed = {k: v for k, v in params.items() if k in BOOLEANS or k in INTEGERS}
+    """Type every known parameter (marshmallow); a wrongly typed value -> 400 quoting it."""
+    typed = {k: v for k, v in params.items() if k in TYPED}
     if not typed:
         return params
     try:
@@ -93,7 +142,7 @@ def coerce(params: dict[str, list]) -> dict[str, list]:
     except ValidationError as exc:
         name = next(iter(exc.messages))
         raise Invalid(f"Invalid value for parameter '{name}': {params.get(name)!r} "
-                      f"({'a boolean' if name in BOOLEANS else 'a non-negative integer'} is required)") from None
+                      f"({_EXPECT.get(name, 'another type')} is required)") from None
     out = dict(params)
     out.update(loaded)
     return out

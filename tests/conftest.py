@@ -57,10 +57,10 @@ def make_ctx(registry):
     from service.engine.languages import LanguagePrefs, parse_language_list
 
     def make(params: dict | None = None, lang: str | None = None, *, lang_source: str = "param",
-             max_expansion: int = 1000, deadline_s: float = 10.0, reg=None):
+             max_expansion: int = 1000, deadline_s: float = 10.0, max_walk: int = 1_000_000, reg=None):
         prefs = parse_language_list(lang, lang_source) if lang else LanguagePrefs([], "none", None)
         return OpContext(reg or registry, prefs=prefs, params=params or {}, max_expansion=max_expansion,
-                         deadline_s=deadline_s)
+                         deadline_s=deadline_s, max_walk=max_walk)
     return make
 
 

@@ -298,6 +298,26 @@ def main(argv):
                                     "element": list(groups[cs_id].values())})
         out["conceptmaps"][f"ConceptMap-rr-all-to-{key}.json"] = cm
 
+    # ---- External code systems as fragments: exactly the verified codes, with their verified displays,
+    # so value sets and maps that use them can be expanded and validated without the full systems.
+    all_by_system = {}
+    for e in verified:
+        all_by_system.setdefault(e["system"], {}).setdefault(e["code"], e["display"])
+    for system in sorted(all_by_system, key=lambda s: SYSTEM_INFO[s][0]):
+        key, label, cpr = SYSTEM_INFO[system]
+        frag = common("CodeSystem", f"{key}-verified-fragment", f"{label.replace(' ', '').replace('-', '')}VerifiedFragment",
+                      f"{label} (verified fragment)",
+                      f"The {label} codes this project uses, each verified against a public source (verified-codes.json). "
+                      f"A fragment: it is not the whole of {label}; codes not listed here are not thereby invalid.")
+        frag["url"] = system
+        frag.pop("version", None)
+        frag["copyright"] = cpr
+        frag["caseSensitive"] = True
+        frag["content"] = "fragment"
+        frag["concept"] = [{"code": c, "display": d} for c, d in sorted(all_by_system[system].items())]
+        frag["count"] = len(frag["concept"])
+        out["codesystems"][f"CodeSystem-{key}-verified-fragment.json"] = frag
+
     for folder, files in out.items():
         d = ROOT / folder
         d.mkdir(exist_ok=True)

@@ -13,7 +13,7 @@ METHODS = ["GET", "POST"]
 
 
 @bp.route("/ConceptMap/$translate", methods=METHODS)
-@bp.route("/ConceptMap/<rid>/$translate", methods=METHODS)
+@bp.route("/ConceptMap/<fhirid:rid>/$translate", methods=METHODS)
 def translate(rid=None):
     params = operation_params("conceptMap")
     ctx = ops.make_context(registry(), params, request.headers.get("Accept-Language"), config())

@@ -6,6 +6,7 @@ import hashlib
 import orjson
 from flask import Response, current_app, g, request
 
+from .. import fhir_io
 from .. import params as P
 from ..convert import r4_to_r5, r5_to_r4
 from ..errors import Invalid, TerminologyError
@@ -13,6 +14,8 @@ from ..errors import Invalid, TerminologyError
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
 FORM_TYPE = "application/x-www-form-urlencoded"
 CONTROL_PARAMS = {"_format", "_pretty", "_summary", "_elements"}
+FILE_TYPES = {"$package": ("application/gzip", "application/x-gzip", "application/octet-stream"),
+              "csv": ("text/csv", "text/*")}   # last path segment (or its extension) -> extra accepted types
 
 
 def fhir_version() -> str:
@@ -38,7 +41,20 @@ def read_body() -> dict | None:
         raise Invalid(f"The request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict) or not isinstance(body.get("resourceType"), str):
         raise Invalid("The request body must be a FHIR resource (a JSON object with a resourceType)")
-    return r4_to_r5(body) if fhir_version() == "R4" else body
+    if fhir_version() != "R4":
+        return body
+    try:
+        return r4_to_r5(body)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        raise Invalid("The request body is not valid FHIR R4: "
+                      + _problem_text(fhir_io.validate_resource(body, fhir_io.R4, shape_only=True))) from None
+
+
+def _problem_text(problems: list) -> str:
+    if not problems:
+        return "its structure could not be read"
+    listed = "; ".join(f"{path}: {msg}" for path, msg in problems[:5])
+    return listed + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
 
 
 def operation_params(body_resource_param: str | None = None) -> dict:
@@ -55,7 +71,38 @@ def operation_params(body_resource_param: str | None = None) -> dict:
             sources.append({body_resource_param: [body]})
         else:
             raise Invalid(f"Expected a Parameters resource in the request body, got '{body['resourceType']}'")
-    return P.coerce(P.merge(*sources))
+    params = P.coerce(P.merge(*sources))
+    for name in P.RESOURCE_PARAMS:
+        for res in params.get(name, []):
+            check_resource(res, name)
+    return params
+
+
+_VALID_HASHES: dict[str, None] = {}
+_VALID_HASHES_MAX = 2048
+
+
+def check_resource(res, where: str) -> None:
+    """Structural validation (fhir.resources, via fhir_io) of a resource carried by a request.
+
+    Results are remembered by content hash, so the same tx-resources sent with every request
+    are validated once."""
+    if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+        raise Invalid(f"The '{where}' parameter must carry a FHIR resource")
+    key = fhir_version() + hashlib.sha256(orjson.dumps(res, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    if key in _VALID_HASHES:
+        return
+    version = fhir_io.R4 if fhir_version() == "R4" else fhir_io.R5
+    try:
+        shaped = res if version == fhir_io.R5 else r5_to_r4(res)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        shaped = res
+    problems = fhir_io.validate_resource(shaped, version, shape_only=True)
+    if problems:
+        raise Invalid(f"The {res.get('resourceType')} in '{where}' is not valid FHIR: {_problem_text(problems)}")
+    if len(_VALID_HASHES) >= _VALID_HASHES_MAX:
+        _VALID_HASHES.pop(next(iter(_VALID_HASHES)))
+    _VALID_HASHES[key] = None
 
 
 def render(resource: dict, status: int = 200, headers: dict | None = None) -> Response:
@@ -93,6 +140,8 @@ def check_accept() -> None:
     types = [a.split(";")[0].strip().lower() for a in accept.split(",")]
     if any(t in JSON_TYPES or t in ("*/*", "application/*") for t in types):
         return
+    if any(t in FILE_TYPES.get(request.path.rsplit("/", 1)[-1].rsplit(".", 1)[-1], ()) for t in types):
+        return      # file downloads (service/api/integrator.py): $package, $expand.csv
     raise TerminologyError(f"Cannot produce any of the accepted types '{accept}': use application/fhir+json",
                            status=406, issue_code="not-supported")
 

@@ -35,7 +35,7 @@ def versions():
         {"name": "version", "valueString": v}, {"name": "default", "valueString": v}]})
 
 
-@bp.route("/<any(CodeSystem, ValueSet, ConceptMap):rtype>/<rid>", methods=["GET"])
+@bp.route("/<any(CodeSystem, ValueSet, ConceptMap):rtype>/<fhirid:rid>", methods=["GET"])
 def read(rtype, rid):
     entry = registry().by_id(rtype, rid)
     if entry is None:

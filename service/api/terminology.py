@@ -15,35 +15,35 @@ def _ctx(params):
 
 
 @bp.route("/CodeSystem/$lookup", methods=METHODS)
-@bp.route("/CodeSystem/<rid>/$lookup", methods=METHODS)
+@bp.route("/CodeSystem/<fhirid:rid>/$lookup", methods=METHODS)
 def lookup(rid=None):
     params = operation_params()
     return render(ops.lookup(_ctx(params), params, rid))
 
 
 @bp.route("/CodeSystem/$validate-code", methods=METHODS)
-@bp.route("/CodeSystem/<rid>/$validate-code", methods=METHODS)
+@bp.route("/CodeSystem/<fhirid:rid>/$validate-code", methods=METHODS)
 def cs_validate_code(rid=None):
     params = operation_params("codeSystem")
     return render(ops.validate_code(_ctx(params), params, on_codesystem=True, instance_id=rid))
 
 
 @bp.route("/CodeSystem/$subsumes", methods=METHODS)
-@bp.route("/CodeSystem/<rid>/$subsumes", methods=METHODS)
+@bp.route("/CodeSystem/<fhirid:rid>/$subsumes", methods=METHODS)
 def subsumes(rid=None):
     params = operation_params()
     return render(ops.subsumes(_ctx(params), params, rid))
 
 
 @bp.route("/ValueSet/$expand", methods=METHODS)
-@bp.route("/ValueSet/<rid>/$expand", methods=METHODS)
+@bp.route("/ValueSet/<fhirid:rid>/$expand", methods=METHODS)
 def expand(rid=None):
     params = operation_params("valueSet")
     return render(ops.expand(_ctx(params), params, rid))
 
 
 @bp.route("/ValueSet/$validate-code", methods=METHODS)
-@bp.route("/ValueSet/<rid>/$validate-code", methods=METHODS)
+@bp.route("/ValueSet/<fhirid:rid>/$validate-code", methods=METHODS)
 def vs_validate_code(rid=None):
     params = operation_params("valueSet")
     return render(ops.validate_code(_ctx(params), params, on_codesystem=False, instance_id=rid))

@@ -12,11 +12,12 @@ class OpContext:
     """Everything an operation needs besides its own inputs, passed down explicitly."""
 
     def __init__(self, registry, *, prefs: LanguagePrefs | None = None, params: dict | None = None,
-                 max_expansion: int = 1000, deadline_s: float = 10.0):
+                 max_expansion: int = 1000, deadline_s: float = 10.0, max_walk: int = 1_000_000):
         self.registry = registry
         self.prefs = prefs or LanguagePrefs([], "none", None)
         self.params = params or {}
-        self.max_expansion = max_expansion
+        self.max_expansion = max_expansion   # codes rendered without an explicit count
+        self.max_walk = max_walk             # codes a compose walk may collect before giving up
         self.deadline = time.monotonic() + deadline_s
         self.system_version: dict[str, str] = {}
         self.force_version: dict[str, str] = {}

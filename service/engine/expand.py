@@ -169,11 +169,11 @@ class Expander:
                 key = (e.system, e.code) if self.versions_match else e.key
                 if key not in out:
                     out[key] = e
+                    if len(out) > self.ctx.max_walk:
+                        raise TooCostly(f"The value set '{canon}' expansion has too many codes to produce "
+                                        f"(>{self.ctx.max_walk})", message_id="VALUESET_TOO_COSTLY")
                 elif self.versions_match and _newer(e.version, out[key].version):
                     out[key].version = e.version
-                    if len(out) > self.ctx.max_expansion * 50:
-                        raise TooCostly(f"The value set '{canon}' expansion has too many codes to produce",
-                                        message_id="VALUESET_TOO_COSTLY")
         return list(out.values())
 
     def _scan_versions(self, compose: dict) -> None:

@@ -81,6 +81,8 @@ class Registry:
             return found[latest(cands)] if cands else None
         if kind == "CodeSystem":
             usable = {v: e for v, e in found.items() if e.content != "supplement"} or found
+            complete = {v: e for v, e in usable.items() if e.content == "complete"}
+            usable = complete or usable   # a complete system beats fragments and examples of it
             return usable[latest(list(usable))]
         return found[latest(list(found))]
 

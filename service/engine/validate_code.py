@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import Unresolvable, issue
 from .expand import Expander
 from .display_check import check_display
+from .validate_versions import VersionRules
 from .languages import choose_display
 from .supplements import for_system
 from .membership import Membership
@@ -52,7 +53,7 @@ def _bool(params: dict, name: str, default=False):
     return vals[0] if vals else default
 
 
-class CodeValidator:
+class CodeValidator(VersionRules):
     def __init__(self, ctx, vs: dict | None):
         self.ctx = ctx
         self.vs = vs
@@ -301,88 +302,6 @@ class CodeValidator:
                                   message_id="CODESYSTEM_CS_NO_SUPPLEMENT", expression=p.system))
             return False
         return True
-
-    def _choose_version(self, system: str, version: str | None, p: Paths, o: Outcome):
-        """(version to look the code up in, [coding versions that are unknown and must be reported])."""
-        ctx, reg = self.ctx, self.ctx.registry
-        if self._pin is not None:
-            return self._pin, []
-
-        def exists(v):
-            return reg.resolve("CodeSystem", system, v) is not None
-
-        if self.vs is None:
-            chosen = ctx.force_version.get(system) or version or ctx.system_version.get(system)
-            return chosen, []
-        includes = [v for s, v in self.membership.systems(self.vs) if s == system]
-        if not includes:
-            return ctx.force_version.get(system) or version or ctx.system_version.get(system), []
-        stated = includes[0]
-        if version and len(includes) > 1:
-            for v in includes:
-                if v and (v == version or version_matches(v, version)):
-                    stated = v
-                    break
-            else:
-                if None in includes:
-                    stated = None
-        resolved = self.expander.pick_version(system, stated)
-        if version is None:
-            return resolved, []
-        if resolved is None:
-            cs = reg.resolve("CodeSystem", system)
-            latest = cs.version if cs is not None else None
-            if latest and latest != version and not version_matches(version, latest):
-                o.issues.append(issue("warning", "invalid",
-                                      f"The code system '{system}' version '{latest}' for the versionless include in "
-                                      f"the ValueSet include is different to the one in the value ('{version}')",
-                                      tx_code="vs-invalid", message_id="VALUESET_VALUE_MISMATCH_DEFAULT",
-                                      expression=p.version))
-            if exists(version) or latest is None:
-                return version, []
-            return latest, [version]
-        if version == resolved or version_matches(resolved, version):
-            return version, ([] if exists(version) else [version])
-        if resolved != stated:
-            text = (f"The code system '{system}' version '{resolved}' resulting from the version '{stated or ''}' in "
-                    f"the ValueSet include is different to the one in the value ('{version}')")
-            mid = "VALUESET_VALUE_MISMATCH_CHANGED"
-        else:
-            text = (f"The code system '{system}' version '{resolved}' in the ValueSet include is different to the one "
-                    f"in the value ('{version}')")
-            mid = "VALUESET_VALUE_MISMATCH"
-        o.issues.append(issue("error", "invalid", text, tx_code="vs-invalid", message_id=mid, expression=p.version))
-        return resolved, ([] if exists(version) else [version])
-
-    def _unknown_version_issue(self, system: str, version: str, p: Paths, o: Outcome) -> None:
-        known = [v for v in self.ctx.registry.versions_of("CodeSystem", system) if v]
-        text = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
-                f"cannot be validated. Valid versions: {' or '.join(sorted(known))}")
-        o.issues.append(issue("error", "not-found", text, tx_code="not-found", message_id="UNKNOWN_CODESYSTEM_VERSION",
-                              expression=p.system))
-        o.unknown_system = f"{system}|{version}"
-        o.unknown_in_vs = True
-
-    def _unknown_system(self, system, version, code, coding_version, p: Paths, o: Outcome, quoted=True) -> None:
-        known = [v for v in self.ctx.registry.versions_of("CodeSystem", system) if v]
-        o.unknown_system = f"{system}|{version}" if version else system
-        if version and known:
-            text = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
-                    f"cannot be validated. Valid versions: {' or '.join(sorted(known))}")
-            mid = "UNKNOWN_CODESYSTEM_VERSION"
-        elif version:
-            text = (f"A definition for CodeSystem '{system}' version '{version}' could not be found, so the code "
-                    "cannot be validated. No versions of this code system are known")
-            mid = "UNKNOWN_CODESYSTEM_VERSION_NONE"
-        else:
-            text = f"A definition for CodeSystem '{system}' could not be found, so the code cannot be validated"
-            mid = "UNKNOWN_CODESYSTEM"
-        o.issues.append(issue("error", "not-found", text, tx_code="not-found", message_id=mid, expression=p.system))
-        in_scope = self.vs is None or any(s == system for s, _v in self.membership.systems(self.vs))
-        o.unknown_in_vs = in_scope
-        if not in_scope:
-            o.unknown_system = system
-            o.issues.append(self._not_in_vs(system, coding_version, code, None, p))
 
     def _not_in_vs(self, system, version, code, display, p: Paths) -> dict:
         sys_part = (system or "") + (f"|{version}" if version else "")

@@ -83,9 +83,7 @@ def test_unknown_route_is_404(client, path):
 @pytest.mark.parametrize("method,path", [
     ("delete", "/r4/ValueSet/pets"), ("put", "/r5/CodeSystem/animals"), ("put", "/r4/ValueSet/$expand"),
     ("post", "/r5/metadata"),
-    pytest.param("get", "/r4/ValueSet/$batch-validate-code", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG service/api/resources.py: the read route /<type>/<rid> accepts ids that are not FHIR ids "
-        "('$batch-validate-code'), so GET on a POST-only operation is a 404 'not known' instead of a 405")))])
+    ("get", "/r4/ValueSet/$batch-validate-code")])
 def test_wrong_method_is_405(client, method, path):
     body = assert_oo(getattr(client, method)(path), 405)
     assert body["issue"][0]["code"] == "not-supported"
@@ -178,46 +176,35 @@ MALFORMED = [
     ("tx-resource-url-an-integer", P({"name": "tx-resource", "resource": {"resourceType": "CodeSystem", "url": 5}})),
     ("tx-resource-bad-properties", TX({"resourceType": "CodeSystem", "url": ANIMALS, "property": [{"code": 5}],
                                        "concept": [{"code": "dog", "property": "x", "designation": "y"}]})),
-    # ---- known failures (xfail strict: they turn red when fixed, so remove the mark then) ----
-    pytest.param("system-an-object", P({"name": "system", "valueUri": {"a": 1}}, {"name": "code", "valueCode": "dog"}),
-                 marks=bug(UNTYPED)),
-    pytest.param("code-a-list", P({"name": "system", "valueUri": ANIMALS}, {"name": "code", "valueCode": ["dog"]}),
-                 marks=bug(UNTYPED)),
-    pytest.param("coding-system-an-integer", P({"name": "coding", "valueCoding": {"system": 7, "code": "dog"}}),
-                 marks=bug(UNTYPED)),
+    # ---- formerly 500s: untyped parameter values, malformed parts, malformed request resources ----
+    pytest.param("system-an-object", P({"name": "system", "valueUri": {"a": 1}}, {"name": "code", "valueCode": "dog"})),
+    pytest.param("code-a-list", P({"name": "system", "valueUri": ANIMALS}, {"name": "code", "valueCode": ["dog"]})),
+    pytest.param("coding-system-an-integer", P({"name": "coding", "valueCoding": {"system": 7, "code": "dog"}})),
     pytest.param("codingA-code-a-list", P({"name": "codingA", "valueCoding": {"code": ["x"]}},
-                                          {"name": "codingB", "valueCoding": {"code": "dog", "system": [1]}}),
-                 marks=bug(UNTYPED)),
+                                          {"name": "codingB", "valueCoding": {"code": "dog", "system": [1]}})),
     pytest.param("codeableConcept-coding-fields-wrong", P({"name": "codeableConcept", "valueCodeableConcept": {
-        "coding": [{"system": [1], "code": {}}]}}), marks=bug(UNTYPED)),
-    pytest.param("filter-an-integer", P({"name": "filter", "valueString": 5}, {"name": "url", "valueUri": vs_url("pets")}),
-                 marks=bug(UNTYPED)),
+        "coding": [{"system": [1], "code": {}}]}})),
+    pytest.param("filter-an-integer", P({"name": "filter", "valueString": 5}, {"name": "url", "valueUri": vs_url("pets")})),
     pytest.param("system-version-an-integer", P({"name": "system-version", "valueUri": 5},
-                                                {"name": "url", "valueUri": vs_url("pets")}), marks=bug(UNTYPED)),
+                                                {"name": "url", "valueUri": vs_url("pets")})),
     pytest.param("valueSetVersion-an-integer", P({"name": "url", "valueUri": vs_url("pets")},
-                                                 {"name": "valueSetVersion", "valueString": 5}), marks=bug(UNTYPED)),
-    pytest.param("part-not-a-list", P({"name": "coding", "part": "x"}), marks=bug(PARTS)),
-    pytest.param("part-items-not-objects", P({"name": "coding", "part": [1]}), marks=bug(PARTS)),
-    pytest.param("compose-a-string", VS(compose="x"), marks=bug(UNVALIDATED)),
-    pytest.param("include-a-string", VS(compose={"include": "x"}), marks=bug(UNVALIDATED)),
-    pytest.param("include-items-not-objects", VS(compose={"include": [1, "a"]}), marks=bug(UNVALIDATED)),
-    pytest.param("filter-a-string", VS(compose={"include": [{"system": ANIMALS, "filter": "x"}]}),
-                 marks=bug(UNVALIDATED)),
-    pytest.param("concept-a-string", VS(compose={"include": [{"system": ANIMALS, "concept": "x"}]}),
-                 marks=bug(UNVALIDATED)),
-    pytest.param("include-system-an-integer", VS(compose={"include": [{"system": 5}]}), marks=bug(UNVALIDATED)),
-    pytest.param("include-valueSet-an-integer", VS(compose={"include": [{"valueSet": [5]}]}), marks=bug(UNVALIDATED)),
-    pytest.param("expansion-contains-a-string", VS(expansion={"contains": "x"}), marks=bug(UNVALIDATED)),
-    pytest.param("tx-resource-concept-a-string", TX({"resourceType": "CodeSystem", "url": ANIMALS, "concept": "x"}),
-                 marks=bug(UNVALIDATED)),
+                                                 {"name": "valueSetVersion", "valueString": 5})),
+    pytest.param("part-not-a-list", P({"name": "coding", "part": "x"})),
+    pytest.param("part-items-not-objects", P({"name": "coding", "part": [1]})),
+    pytest.param("compose-a-string", VS(compose="x")),
+    pytest.param("include-a-string", VS(compose={"include": "x"})),
+    pytest.param("include-items-not-objects", VS(compose={"include": [1, "a"]})),
+    pytest.param("filter-a-string", VS(compose={"include": [{"system": ANIMALS, "filter": "x"}]})),
+    pytest.param("concept-a-string", VS(compose={"include": [{"system": ANIMALS, "concept": "x"}]})),
+    pytest.param("include-system-an-integer", VS(compose={"include": [{"system": 5}]})),
+    pytest.param("include-valueSet-an-integer", VS(compose={"include": [{"valueSet": [5]}]})),
+    pytest.param("expansion-contains-a-string", VS(expansion={"contains": "x"})),
+    pytest.param("tx-resource-concept-a-string", TX({"resourceType": "CodeSystem", "url": ANIMALS, "concept": "x"})),
     pytest.param("tx-resource-nested-concept-a-string", TX({"resourceType": "CodeSystem", "url": ANIMALS,
-                                                            "concept": [1, {"code": "a", "concept": "x"}]}),
-                 marks=bug(UNVALIDATED)),
-    pytest.param("codesystem-body-malformed", {"resourceType": "CodeSystem", "url": 5, "concept": "x"},
-                 marks=bug(UNVALIDATED)),
+                                                            "concept": [1, {"code": "a", "concept": "x"}]})),
+    pytest.param("codesystem-body-malformed", {"resourceType": "CodeSystem", "url": 5, "concept": "x"}),
     pytest.param("valueset-body-system-an-object", {"resourceType": "ValueSet",
-                                                    "compose": {"include": [{"system": {}}]}},
-                 marks=bug(UNVALIDATED)),
+                                                    "compose": {"include": [{"system": {}}]}}),
 ]
 
 

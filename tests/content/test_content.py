@@ -47,8 +47,8 @@ def test_repo_content_is_substantial():
     for f in files:
         res = json.loads(f.read_text(encoding="utf-8"))
         counts[res["resourceType"]] += 1
-        if res["resourceType"] == "CodeSystem":
-            concepts += sum(1 for _ in walk(res["concept"]))
+        if res["resourceType"] == "CodeSystem" and res.get("content") != "fragment":
+            concepts += sum(1 for _ in walk(res["concept"]))   # our own concepts, not verified external fragments
     assert counts["CodeSystem"] >= 10 and counts["ValueSet"] >= counts["CodeSystem"] and counts["ConceptMap"] >= 5
     assert 150 <= concepts <= 400
 
@@ -62,12 +62,38 @@ def test_repo_external_codes_need_verified_file():
 def test_every_codesystem_concept_cites_a_seed():
     for f in (REPO / "codesystems").glob("*.json"):
         res = json.loads(f.read_text(encoding="utf-8"))
+        if not res["url"].startswith(BASE):
+            continue   # verified external fragments: checked against verified-codes.json instead
         stack = list(res["concept"])
         while stack:
             c = stack.pop()
             stack.extend(c.get("concept", []))
             cited = [p["valueString"] for p in c.get("property", []) if p["code"] == "source-document"]
             assert cited and set(cited) <= set(SEED_DOCUMENTS), (f.name, c["code"])
+
+
+def test_external_fragments_hold_only_verified_codes():
+    frags = [json.loads(f.read_text(encoding="utf-8")) for f in (REPO / "codesystems").glob("*-verified-fragment.json")]
+    assert {r["url"] for r in frags} >= {"http://hl7.org/fhir/sid/icd-10-cm", "http://snomed.info/sct"}
+    assert all(r["content"] == "fragment" for r in frags)
+    if not VERIFIED.exists():
+        pytest.skip("verified-codes.json not available")
+    verified = json.loads(VERIFIED.read_text(encoding="utf-8"))
+    known = {(e["system"], e["code"]): e["display"] for e in verified["codes"] + verified.get("other_system_codes", [])}
+    for r in frags:
+        for c in r["concept"]:
+            assert known.get((r["url"], c["code"])) == c["display"], (r["url"], c["code"])
+
+
+def test_an_unverified_code_in_an_external_fragment_is_reported(tmp_path):
+    frag = {"resourceType": "CodeSystem", "id": "x-frag", "url": "http://snomed.info/sct", "status": "active",
+            "content": "complete", "concept": [{"code": "999999999", "display": "Made up"}]}
+    d = tmp_path / "content"
+    d.mkdir()
+    (d / "CodeSystem-x-frag.json").write_text(json.dumps(frag))
+    msgs = _messages(check_dirs([d], VERIFIED if VERIFIED.exists() else None))
+    assert "must be published as a fragment" in msgs
+    assert "999999999" in msgs
 
 
 # ---------------------------------------------------------------- fixtures

@@ -108,3 +108,15 @@ def test_split_canonical():
     assert split_canonical("http://x|1.0") == ("http://x", "1.0")
     assert split_canonical("http://x") == ("http://x", None)
     assert split_canonical("http://x|") == ("http://x", None)
+
+
+def test_complete_code_system_beats_a_later_fragment():
+    from service.engine.registry import Registry
+
+    reg = Registry()
+    reg.add({"resourceType": "CodeSystem", "url": "http://x/cs", "version": "2.0.0", "content": "fragment",
+             "concept": [{"code": "a"}]})
+    reg.add({"resourceType": "CodeSystem", "url": "http://x/cs", "version": "1.0.0", "content": "complete",
+             "concept": [{"code": "a"}, {"code": "b"}]})
+    assert reg.resolve("CodeSystem", "http://x/cs").version == "1.0.0"
+    assert reg.resolve("CodeSystem", "http://x/cs", "2.0.0").content == "fragment"

@@ -1,0 +1,1 @@
+"""Importers that build FHIR CodeSystems from external terminology distributions."""
