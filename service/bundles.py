@@ -151,14 +151,21 @@ CSV_HEADER = ("code", "display", "system", "version")
 
 def expansion_rows(expanded: dict) -> Iterator[tuple]:
     """(code, display, system, version) for every code in an expansion, nested contains flattened."""
-    stack = [iter((expanded.get("expansion") or {}).get("contains", []))]
+    expansion = expanded.get("expansion") or {}
+    used = {}   # system -> version, from the used-codesystem parameters (contains rarely repeat it)
+    for p in expansion.get("parameter", []):
+        if p.get("name") == "used-codesystem" and isinstance(p.get("valueUri"), str) and "|" in p["valueUri"]:
+            sys_, ver = p["valueUri"].split("|", 1)
+            used.setdefault(sys_, ver)
+    stack = [iter(expansion.get("contains", []))]
     while stack:
         item = next(stack[-1], None)
         if item is None:
             stack.pop()
             continue
         if item.get("code") is not None:
-            yield (item.get("code"), item.get("display", ""), item.get("system", ""), item.get("version", ""))
+            system = item.get("system", "")
+            yield (item["code"], item.get("display", ""), system, item.get("version") or used.get(system, ""))
         if item.get("contains"):
             stack.append(iter(item["contains"]))
 

@@ -20,41 +20,51 @@ REL_TO_EQUIV = {"related-to": "relatedto", "equivalent": "equivalent",
                 "not-related-to": "disjoint"}
 
 
-# ---- R4 -> R5 ---------------------------------------------------------------------------
-def r4_to_r5(res):
+# ---- the walk shared by both directions ---------------------------------------------------
+def _walk(res, convert):
+    """Apply convert[resourceType] to res and every resource inside Parameters and Bundles."""
     if isinstance(res, list):
-        return [r4_to_r5(r) for r in res]
+        return [_walk(r, convert) for r in res]
     if not isinstance(res, dict):
         return res
     rtype = res.get("resourceType")
-    if rtype == "ValueSet":
-        return _vs_r4_to_r5(res)
-    if rtype == "ConceptMap":
-        return _cm_r4_to_r5(res)
+    if rtype in convert:
+        return convert[rtype](res)
     if rtype == "Parameters":
         out = dict(res)
-        out["parameter"] = [_param_r4_to_r5(p) for p in res.get("parameter", [])]
+        out["parameter"] = [_param(p, convert) for p in res.get("parameter", [])]
         return out
     if rtype == "Bundle":
         out = dict(res)
         if "entry" in res:
-            out["entry"] = [dict(e, resource=r4_to_r5(e["resource"])) if "resource" in e else e
+            out["entry"] = [dict(e, resource=_walk(e["resource"], convert)) if "resource" in e else e
                             for e in res["entry"]]
         return out
     return res
 
 
-def _param_r4_to_r5(p):
+def _param(p, convert):
     if not isinstance(p, dict):
         return p
     out = dict(p)
     if "resource" in p:
-        out["resource"] = r4_to_r5(p["resource"])
+        out["resource"] = _walk(p["resource"], convert)
     if "part" in p:
-        out["part"] = [_param_r4_to_r5(x) for x in p["part"]]
+        out["part"] = [_param(x, convert) for x in p["part"]]
     return out
 
 
+def r4_to_r5(res):
+    """An R4 resource (or list) in the internal R5 shape."""
+    return _walk(res, _R4_TO_R5)
+
+
+def r5_to_r4(res):
+    """An internal R5-shaped resource (or list) as FHIR R4."""
+    return _walk(res, _R5_TO_R4)
+
+
+# ---- R4 -> R5 ---------------------------------------------------------------------------
 def _vs_r4_to_r5(vs):
     out = dict(vs)
     if "compose" in vs:
@@ -77,7 +87,7 @@ def _vs_r4_to_r5(vs):
         out["expansion"] = exp
     for c in ("contained",):
         if c in vs:
-            out[c] = [r4_to_r5(r) for r in vs[c]]
+            out[c] = [_walk(r, _R4_TO_R5) for r in vs[c]]
     return out
 
 
@@ -170,38 +180,6 @@ def _cm_r4_to_r5(cm):
 
 
 # ---- R5 -> R4 ---------------------------------------------------------------------------
-def r5_to_r4(res):
-    if isinstance(res, list):
-        return [r5_to_r4(r) for r in res]
-    if not isinstance(res, dict):
-        return res
-    rtype = res.get("resourceType")
-    if rtype == "ValueSet":
-        return _vs_r5_to_r4(res)
-    if rtype == "ConceptMap":
-        return _cm_r5_to_r4(res)
-    if rtype == "Parameters":
-        out = dict(res)
-        out["parameter"] = [_param_r5_to_r4(p) for p in res.get("parameter", [])]
-        return out
-    if rtype == "Bundle":
-        out = dict(res)
-        if "entry" in res:
-            out["entry"] = [dict(e, resource=r5_to_r4(e["resource"])) if "resource" in e else e
-                            for e in res["entry"]]
-        return out
-    return res
-
-
-def _param_r5_to_r4(p):
-    out = dict(p)
-    if "resource" in p:
-        out["resource"] = r5_to_r4(p["resource"])
-    if "part" in p:
-        out["part"] = [_param_r5_to_r4(x) for x in p["part"]]
-    return out
-
-
 def _vs_r5_to_r4(vs):
     out = dict(vs)
     for key in ("versionAlgorithmString", "versionAlgorithmCoding", "copyrightLabel", "scope"):
@@ -326,3 +304,7 @@ def _translate_param_r5_to_r4(p: dict) -> dict:
         elif name != "property":
             parts.append(part)
     return dict(p, part=parts)
+
+
+_R4_TO_R5 = {"ValueSet": _vs_r4_to_r5, "ConceptMap": _cm_r4_to_r5}
+_R5_TO_R4 = {"ValueSet": _vs_r5_to_r4, "ConceptMap": _cm_r5_to_r4}

@@ -263,7 +263,7 @@ def _batch_entry(entry, i: int) -> dict:
         res = orjson.loads(raw) if raw else None
     except orjson.JSONDecodeError:
         return _entry_error(502, f"Bundle.entry[{i}]: the operation did not return JSON", "exception")
-    out: dict = {"response": {"status": status}}
+    out: dict = {"response": {"status": f"{code} {HTTPStatus(code).phrase}"}}
     if isinstance(res, dict):
         out["resource"] = res     # an OperationOutcome when the operation failed
     return out
