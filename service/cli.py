@@ -27,6 +27,13 @@ def cmd_serve(args) -> int:
     except (ContentError, PackageError) as exc:
         print(exc, file=sys.stderr)
         return 2
+    reg = app.extensions["rrall"]["registry"]
+    counts = ", ".join(f"{len(reg.all(k))} {k}s" for k in ("CodeSystem", "ValueSet", "ConceptMap"))
+    print(f"rrall-tx: loaded {counts} from {', '.join(cfg['CONTENT_DIRS'])}", file=sys.stderr)
+    if not reg.all("CodeSystem"):
+        print("rrall-tx: warning: no code systems loaded (run from the repository, or pass --content DIR)",
+              file=sys.stderr)
+    print(f"rrall-tx: serving http://{args.host}:{args.port}/r4 and /r5", file=sys.stderr)
     if args.dev:
         app.run(host=args.host, port=args.port, threaded=True)
         return 0

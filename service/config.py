@@ -4,7 +4,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+def _content_root() -> Path:
+    """Where the built-in content lives: the source tree this package sits in (editable install or a
+    checkout), else the current directory (a regular `pip install .` run from the clone)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here, Path.cwd()):
+        if (candidate / "codesystems").is_dir():
+            return candidate
+    return here
+
+
+ROOT = _content_root()
 
 DEFAULTS = {
     "CONTENT_DIRS": [str(ROOT / "codesystems"), str(ROOT / "valuesets"), str(ROOT / "conceptmaps")],
