@@ -70,7 +70,7 @@ class ResourceValidator:
             issues.append(issue("error", "structure", f"Unknown resource type '{rtype}' for FHIR "
                                 f"{self.release_label}", expression=rtype))
             return _outcome(issues)
-        for loc, msg in fhir_io.validate_resource(resource, self.fhir_version):
+        for loc, msg in structure_problems(resource, self.fhir_version):
             issues.append(issue("error", "structure", f"{STRUCTURE_TEXT.get(msg, msg)}", expression=loc or rtype))
         try:
             self._codes(resource, rtype, issues, 0)
@@ -146,6 +146,14 @@ class ResourceValidator:
             elif sd is None:
                 sd = hit
         sd = sd or idx.for_type(rtype)
+        if sd is None and rtype == "Bundle" and isinstance(resource.get("entry"), list):
+            for i, entry in enumerate(resource["entry"]):     # no Bundle definition: its entries still count
+                res = entry.get("resource") if isinstance(entry, dict) else None
+                sub = idx.for_type(res["resourceType"]) if isinstance(res, dict) and isinstance(
+                    res.get("resourceType"), str) else None
+                if sub is not None:
+                    self._walk(res, sub.url, sub.type, f"Bundle.entry[{i}].resource", issues, 1)
+            return
         if sd is None:
             issues.append(issue("information", "informational", f"Bindings were not checked: no StructureDefinition "
                                 f"for {rtype} is loaded", expression=rtype))
@@ -260,6 +268,25 @@ class ResourceValidator:
         issues.append(issue(severity, "code-invalid", f"{what} '{shown}' {'are' if len(codings) > 1 else 'is'} not in "
                             f"the value set '{vs_canon}' ({title}), bound with strength '{strength}'",
                             tx_code="not-in-vs", expression=fp))
+
+
+def structure_problems(resource: dict, fhir_version: str, rounds: int = 4) -> list[tuple[str, str]]:
+    """Every structural problem. The models check required elements only once the element types are
+    right, so the erroneous elements are removed and the rest re-checked (a few rounds) to find those too."""
+    problems = fhir_io.validate_resource(resource, fhir_version)
+    seen = {loc for loc, _m in problems}
+    current = resource
+    for _ in range(rounds):
+        if not problems:
+            break
+        current = _without(current, [loc for loc, _m in problems])
+        fresh = [(loc, msg) for loc, msg in fhir_io.validate_resource(current, fhir_version) if loc not in seen]
+        seen.update(loc for loc, _m in fresh)
+        problems = fresh
+        yield_all = fresh
+        resource_problems = yield_all
+        _ACC.extend(resource_problems)
+    return []
 
 
 def _outcome(issues: list[dict]) -> dict:

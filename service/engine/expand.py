@@ -195,6 +195,7 @@ class Expander:
         return out
 
     def _include(self, inc: dict, where: str, stack: tuple, host: dict, exclude: bool = False) -> list[Entry]:
+        self.ctx.check_deadline()
         system = inc.get("system")
         imported: list[list[Entry]] = []
         for j, ref in enumerate(inc.get("valueSet", [])):
