@@ -6,6 +6,7 @@ canonical) and calls the engine. Errors are raised as TerminologyError.
 from __future__ import annotations
 
 from .engine.accumulator import page, render, select_entries
+from .engine import expansion_cache
 from .engine.context import OpContext
 from .engine.expand import Expander
 from .engine.languages import LanguagePrefs, parse_language_list, valid_tag
@@ -105,7 +106,7 @@ def expand(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict
     params = apply_valueset_defaults(ctx, vs, params)
     use_supplements(ctx, params, vs)
     expander = Expander(ctx)
-    entries = expander.entries(vs)
+    entries = expansion_cache.entries(expander, vs)   # memoised for stored value sets
     offset = first(params, "offset", 0) or 0
     count = first(params, "count")
     text = first(params, "filter")

@@ -15,6 +15,8 @@ The result is an OperationOutcome (dict) whose issues carry FHIRPath expressions
 """
 from __future__ import annotations
 
+import re
+
 from . import fhir_io
 from .engine.validate_code import CodeValidator, Paths
 from .errors import TerminologyError, issue
@@ -274,19 +276,49 @@ def structure_problems(resource: dict, fhir_version: str, rounds: int = 4) -> li
     """Every structural problem. The models check required elements only once the element types are
     right, so the erroneous elements are removed and the rest re-checked (a few rounds) to find those too."""
     problems = fhir_io.validate_resource(resource, fhir_version)
+    out = list(problems)
     seen = {loc for loc, _m in problems}
     current = resource
     for _ in range(rounds):
         if not problems:
             break
         current = _without(current, [loc for loc, _m in problems])
-        fresh = [(loc, msg) for loc, msg in fhir_io.validate_resource(current, fhir_version) if loc not in seen]
-        seen.update(loc for loc, _m in fresh)
-        problems = fresh
-        yield_all = fresh
-        resource_problems = yield_all
-        _ACC.extend(resource_problems)
-    return []
+        if current is None:
+            break
+        problems = [(loc, msg) for loc, msg in fhir_io.validate_resource(current, fhir_version) if loc not in seen]
+        seen.update(loc for loc, _m in problems)
+        out.extend(problems)
+    return out
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _without(resource: dict, locations: list[str]):
+    """A copy of resource without the elements at the given paths ('Type.a.b[2].c'); None if nothing changes."""
+    import copy
+
+    out = copy.deepcopy(resource)
+    changed = False
+    for loc in locations:
+        steps = [m.group(1) if m.group(1) is not None else int(m.group(2)) for m in _STEP.finditer(loc)][1:]
+        node = out
+        for step in steps[:-1]:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if not steps or node is None:
+            continue
+        last = steps[-1]
+        if isinstance(node, dict) and isinstance(last, str) and last in node:
+            del node[last]
+            changed = True
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+            node[last] = {}
+            changed = True
+    return out if changed else None
 
 
 def _outcome(issues: list[dict]) -> dict:

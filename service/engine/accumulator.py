@@ -10,6 +10,7 @@ from ..errors import TooCostly
 from .codesystem import EXTENSION_PROPERTY_URIS, extension_properties
 from .languages import choose_display
 from .supplements import for_system
+from . import text_index
 
 # Parameters echoed in expansion.parameter when the request gave them, in this order.
 ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLanguage", "valueCode"),
@@ -61,6 +62,8 @@ def entry_texts(e) -> list[str]:
 
 def select_entries(entries: list, *, active_only: bool, text: str | None, exclude_not_for_ui: bool):
     match = text_matcher(text)
+    if match is not None and isinstance(entries, text_index.WholeSystem):
+        entries, match = text_index.select(entries, text), None   # token index: same matches, no scan
     out = []
     for e in entries:
         if active_only and e.inactive:

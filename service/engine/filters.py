@@ -38,6 +38,18 @@ def _value_text(key: str, value) -> str:
     return str(value)
 
 
+STD_PROPERTY_URI = "http://hl7.org/fhir/concept-properties#"
+
+
+def _standard_meaning(cs: CodeSystemIndex, prop: str) -> str | None:
+    """The standard concept property a filter property denotes: by its declared uri, else by its code."""
+    decl = cs.property_defs.get(prop)
+    uri = (decl or {}).get("uri") or ""
+    if uri.startswith(STD_PROPERTY_URI):
+        return uri[len(STD_PROPERTY_URI):]
+    return prop if decl is None or not uri else None
+
+
 class Filter:
     """A compiled filter: ``matches(concept)`` and ``candidates()``."""
 
@@ -100,13 +112,16 @@ class Filter:
             if op == "regex":
                 rx = _compile(value, cs.url)
                 return lambda c: c.display is not None and rx.fullmatch(c.display) is not None
-        if prop in ("inactive", "notSelectable") and prop not in cs.property_defs:
-            attr = "inactive" if prop == "inactive" else "abstract"
+        std = _standard_meaning(cs, prop)
+        if std in ("inactive", "notSelectable"):
+            # the concept flag, so a concept without the property counts as false
+            attr = "inactive" if std == "inactive" else "abstract"
             if op == "=":
                 want = value == "true"
                 return lambda c: getattr(c, attr) == want
-            if op == "exists":
-                return lambda c: True
+            if op == "in":
+                wanted = {v.strip() == "true" for v in value.split(",")}
+                return lambda c: getattr(c, attr) in wanted
         if prop == "status" and "status" not in cs.property_defs and op == "=":
             return lambda c: (c.status or ("inactive" if c.inactive else "active")) == value
         if prop in ("parent", "child") and op in ("=", "in"):

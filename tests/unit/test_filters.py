@@ -128,3 +128,19 @@ def test_matches_agrees_with_select(cs):
 def test_supported_ops_cover_the_brief():
     assert set(SUPPORTED_OPS) >= {"=", "is-a", "descendent-of", "is-not-a", "regex", "in", "not-in",
                                   "generalizes", "child-of", "descendent-leaf", "exists"}
+
+
+def test_not_selectable_filter_treats_a_missing_property_as_false():
+    from service.engine.codesystem import CodeSystemIndex
+    from service.engine.filters import compile_filters, select
+
+    cs = CodeSystemIndex({
+        "resourceType": "CodeSystem", "url": "http://x/ns", "content": "complete",
+        "property": [{"code": "ns", "uri": "http://hl7.org/fhir/concept-properties#notSelectable", "type": "boolean"}],
+        "concept": [{"code": "a", "property": [{"code": "ns", "valueBoolean": True}]},
+                    {"code": "b", "property": [{"code": "ns", "valueBoolean": False}]},
+                    {"code": "c"}]})
+    for prop in ("ns", "notSelectable"):
+        false = select(cs, compile_filters(cs, [{"property": prop, "op": "=", "value": "false"}], "f"))
+        true = select(cs, compile_filters(cs, [{"property": prop, "op": "=", "value": "true"}], "f"))
+        assert [c.code for c in false] == ["b", "c"] and [c.code for c in true] == ["a"]

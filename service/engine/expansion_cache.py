@@ -1,0 +1,66 @@
+"""Memoised ``Expander.entries`` for stored value sets (the expensive, request-independent part of $expand).
+
+Expanding a value set that includes a whole large code system (ICD-10-CM: ~100k concepts)
+costs hundreds of ms; the result depends only on the value set, the registry content and the
+version parameters, so it is computed once per worker and reused. Text filter, paging and
+rendering still run per request (``accumulator``); the cached list is never mutated.
+
+Only value sets served from the stored registry are cached (no tx-resource overlay, no inline
+value set), keyed by the value set object and every context input the Expander reads. The
+Expander's bookkeeping (used code systems, warnings, ...) is snapshotted with the entries and
+restored on a hit, so the rendered output is identical.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+
+from .text_index import tag_whole_system
+
+MAX_ITEMS = 32
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_SKIP_STATE = ("ctx", "registry")
+
+
+def _key(expander, vs: dict):
+    ctx = expander.ctx
+    registry = ctx.registry
+    if getattr(registry, "parent", None) is not None:     # request-scoped tx-resources
+        return None
+    url = vs.get("url")
+    if not url or registry.resolve("ValueSet", url, vs.get("version")) is not vs:
+        return None                                          # inline or otherwise not the stored one
+    return (id(registry), id(vs), ctx.max_expansion,
+            tuple(sorted(ctx.force_version.items())), tuple(sorted(ctx.system_version.items())),
+            tuple(sorted(ctx.check_version.items())), tuple(map(str, ctx.params.get("versionsMatch", []))),
+            getattr(ctx, "max_walk", None))
+
+
+def entries(expander, vs: dict) -> list:
+    """expander.entries(vs), memoised for stored value sets."""
+    key = _key(expander, vs)
+    if key is None:
+        return expander.entries(vs)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+    if hit is not None and hit[0] is vs:
+        _vs, result, state = hit
+        for name, value in state.items():
+            setattr(expander, name, copy.copy(value))
+        return result
+    result = tag_whole_system(expander.entries(vs))
+    state = {k: copy.copy(v) for k, v in vars(expander).items() if k not in _SKIP_STATE}
+    with _lock:
+        _cache[key] = (vs, result, state)
+        while len(_cache) > MAX_ITEMS:
+            _cache.popitem(last=False)
+    return result
+
+
+def clear() -> None:
+    with _lock:
+        _cache.clear()

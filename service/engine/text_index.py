@@ -1,0 +1,142 @@
+"""Word-prefix token index over a CodeSystemIndex, for the $expand ``filter`` parameter.
+
+Same semantics as ``accumulator.text_matcher`` applied to the texts of an entry of a
+whole-code-system include (display, designation values, code): a concept matches when one of
+its texts has, for every filter term, a word that starts with the term (words and terms folded
+the same way: case- and accent-insensitive). Terms are matched per text ("pair"), so "all
+terms in the same text" is kept exactly.
+
+Layout: every (concept, text) pair gets an increasing id (so sorting pair ids sorts concepts in
+code-system order); ``tokens`` is the sorted list of distinct folded words, ``postings[i]`` the
+sorted pair ids whose text has ``tokens[i]``. A prefix is a contiguous range of ``tokens``
+(bisect), so a term costs O(log V + matches).
+
+Built lazily on first use and kept on the CodeSystemIndex (``for_codesystem``); immutable
+afterwards, so it is shared by threads and, when built before a fork, by workers.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+
+_WORD = re.compile(r"[\w]+", re.UNICODE)   # the tokenisation of accumulator.text_matcher
+_ATTR = "_text_index"
+_MAX_CHAR = "\U0010ffff"
+
+
+def fold(word: str) -> str:
+    """Identical to accumulator._fold (NFKD, drop combining marks, lower-case); ASCII fast path."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def terms_of(text: str | None) -> list[str] | None:
+    """The folded filter terms, or None when the text filters nothing (as text_matcher returns None)."""
+    if not text or not text.strip():
+        return None
+    terms = [fold(t) for t in _WORD.findall(text)]
+    return terms or None
+
+
+def concept_texts(concept) -> list[str]:
+    """accumulator.entry_texts for an entry made from the concept itself (no value-set display)."""
+    out = []
+    if concept.display:
+        out.append(concept.display)
+    out.extend(d.get("value", "") for d in concept.designations)
+    out.append(concept.code)
+    return out
+
+
+class TextIndex:
+    __slots__ = ("tokens", "postings", "pair_concept", "size")
+
+    def __init__(self, concepts: list):
+        by_token: dict[str, list[int]] = {}
+        pair_concept = array("i")
+        pair = 0
+        for order, concept in enumerate(concepts):
+            for text in concept_texts(concept):
+                words = _WORD.findall(text)
+                if words:
+                    seen = set()
+                    for w in words:
+                        t = fold(w)
+                        if t not in seen:
+                            seen.add(t)
+                            lst = by_token.get(t)
+                            if lst is None:
+                                by_token[t] = [pair]
+                            else:
+                                lst.append(pair)
+                pair_concept.append(order)
+                pair += 1
+        self.tokens = sorted(by_token)
+        self.postings = [array("i", by_token[t]) for t in self.tokens]
+        self.pair_concept = pair_concept
+        self.size = len(concepts)
+
+    def _pairs(self, term: str) -> set[int]:
+        lo = bisect_left(self.tokens, term)
+        hi = bisect_left(self.tokens, term + _MAX_CHAR, lo)
+        out: set[int] = set()
+        for i in range(lo, hi):
+            out.update(self.postings[i])
+        return out
+
+    def search(self, terms: list[str]) -> list[int]:
+        """Sorted concept orders (positions in cs.ordered) matching every term in one text."""
+        pairs: set[int] | None = None
+        # rarest term first keeps the intersection small
+        for term in sorted(terms, key=len, reverse=True):
+            hits = self._pairs(term)
+            pairs = hits if pairs is None else pairs & hits
+            if not pairs:
+                return []
+        pc = self.pair_concept
+        return sorted({pc[p] for p in pairs})
+
+
+def for_codesystem(cs) -> TextIndex:
+    """The (lazily built, cached on the CodeSystemIndex) token index of cs."""
+    idx = cs.__dict__.get(_ATTR)
+    if idx is None or idx.size != len(cs.ordered):
+        idx = TextIndex(cs.ordered)
+        setattr(cs, _ATTR, idx)
+    return idx
+
+
+class WholeSystem(list):
+    """Expansion entries that are exactly one code system's concepts, in order (entries[i] <-> cs.ordered[i]),
+    each made from the concept alone (no value-set display/designations). Tags a list so that
+    ``select_entries`` can use the token index instead of scanning."""
+
+    __slots__ = ("cs",)
+
+
+def tag_whole_system(entries: list):
+    """A WholeSystem view of entries when they qualify, else entries unchanged (O(n), done once per cache fill)."""
+    if not entries or isinstance(entries, WholeSystem):
+        return entries
+    cs = entries[0].cs
+    if cs is None or len(entries) != len(cs.ordered):
+        return entries
+    ordered = cs.ordered
+    for e, c in zip(entries, ordered):
+        if e.cs is not cs or e.concept is not c or e.src is not None or e.display != c.display:
+            return entries
+    out = WholeSystem(entries)
+    out.cs = cs
+    return out
+
+
+def select(entries: "WholeSystem", text: str | None) -> list | None:
+    """The entries matching text, in order, via the token index; None when text filters nothing."""
+    terms = terms_of(text)
+    if terms is None:
+        return None
+    return [entries[i] for i in for_codesystem(entries.cs).search(terms)]
