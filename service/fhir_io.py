@@ -64,7 +64,7 @@ def validate_resource(resource: dict, fhir_version: str = R4, *, shape_only: boo
             loc = _path(err.get("loc", ()))
             problems.append((f"{rtype}.{loc}" if loc else rtype, err.get("msg", "invalid")))
         return problems
-    except (TypeError, ValueError) as exc:  # defensive: models raise these on odd input
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # defensive: models raise these on odd input (KeyError: unknown nested resourceType)
         return [(rtype, str(exc))]
     return []
 

@@ -9,7 +9,7 @@ from .engine.accumulator import page, render, select_entries
 from .engine import expansion_cache
 from .engine.context import OpContext
 from .engine.expand import Expander
-from .engine.languages import LanguagePrefs, parse_language_list, valid_tag
+from .engine.languages import LanguagePrefs, lang_matches, parse_language_list, valid_tag
 from .engine.lookup import lookup as do_lookup
 from .engine.supplements import requested_supplements, resolve_supplements
 from .engine.subsumes import require_same_system, subsumes as do_subsumes
@@ -97,8 +97,20 @@ def apply_valueset_defaults(ctx: OpContext, vs: dict, params: dict) -> dict:
 
 
 def use_supplements(ctx: OpContext, params: dict, vs: dict | None) -> None:
-    """Resolve the supplements the request or value set asks for; a missing one is an error."""
+    """Resolve the supplements the request or value set asks for (a missing one is an error), plus
+    language packs: supplements in a requested display language are applied without being named."""
     ctx.supplements = resolve_supplements(ctx.registry, None, requested_supplements(params, vs))
+    wanted = [t for t in ctx.prefs.tags if t != "*"] if ctx.prefs else []
+    if wanted:
+        for cs in ctx.registry.all("CodeSystem"):
+            if (cs.content == "supplement" and cs.language and cs not in ctx.supplements
+                    and any(lang_matches(t, cs.language) for t in wanted) and _designations_only(cs)):
+                ctx.supplements.append(cs)
+
+
+def _designations_only(cs) -> bool:
+    """A language pack: a supplement that adds designations and nothing else."""
+    return all(not c.properties and not c.ext_props for c in cs.ordered)
 
 
 def expand(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict:
@@ -204,10 +216,9 @@ def lookup(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict
         system, version = cs.url, cs.version
     if not code or not system:
         raise Invalid("$lookup needs a code and a system (or a coding)")
-    supplements = [s for s in params.get("useSupplement", []) if isinstance(s, str)]
+    use_supplements(ctx, params, None)
     return do_lookup(ctx, system, code, version, properties=[p for p in params.get("property", [])
-                                                              if isinstance(p, str)],
-                     use_supplements=supplements)
+                                                              if isinstance(p, str)])
 
 
 def subsumes(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..errors import TerminologyError, Unresolvable
 from .languages import choose_display
-from .supplements import extra_designations, extra_properties, resolve_supplements
+from .supplements import extra_designations, extra_properties, for_system
 
 PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
              "display": "Preferred For Language"}
@@ -28,8 +28,8 @@ def _property_param(code: str, key: str, value, description: str | None = None) 
     return {"name": "property", "part": parts}
 
 
-def lookup(ctx, system: str, code: str, version: str | None, *, properties: list[str],
-           use_supplements: list[str]) -> dict:
+def lookup(ctx, system: str, code: str, version: str | None, *, properties: list[str]) -> dict:
+    """$lookup of one code; supplements come from ctx.supplements (useSupplement, language packs)."""
     reg = ctx.registry
     cs = reg.resolve("CodeSystem", system, version)
     if cs is None:
@@ -49,7 +49,7 @@ def lookup(ctx, system: str, code: str, version: str | None, *, properties: list
         raise TerminologyError(f"Unknown code '{code}' in the CodeSystem '{system}'{ver}", status=404,
                                issue_code="not-found", tx_code="invalid-code", message_id="Unknown_Code_in_Version",
                                expression="code")
-    sups = resolve_supplements(reg, cs, use_supplements)
+    sups = for_system(ctx.supplements, cs.url)
     extra_des = extra_designations(sups, concept.code)
     want_all = not properties or "*" in properties
     wanted = set(properties)

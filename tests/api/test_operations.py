@@ -313,3 +313,13 @@ def test_translate_fixture_map(client, base, query, key, value):
     assert param(body, "result") is True
     match = params_named(body, "match")[0]["part"]
     assert {p["name"]: p.get("valueCode") for p in match}[key] == value
+
+
+def test_language_pack_supplement_applies_when_its_language_is_requested(client):
+    from helpers import ANIMALS
+
+    body = client.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog&displayLanguage=fr").get_json()
+    display = next(p["valueString"] for p in body["parameter"] if p["name"] == "display")
+    assert display == "Chien"
+    body = client.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog").get_json()
+    assert next(p["valueString"] for p in body["parameter"] if p["name"] == "display") == "Dog"
