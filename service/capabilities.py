@@ -15,6 +15,17 @@ RESOURCE_OPS = {
                  ("batch-validate-code", "ValueSet-validate-code")],
     "ConceptMap": [("translate", "ConceptMap-translate")],
 }
+# integrator operations (service/api/integrator.py): $validate on every type and at the system level,
+# ValueSet/$bundle, system $package; ValueSet/$expand.csv is a download, not an operation
+INTEGRATOR_RESOURCE_OPS = {"ValueSet": [("bundle", "http://terminology.rr-all.org/fhir/OperationDefinition/"
+                                                   "ValueSet-bundle")]}
+INTEGRATOR_SYSTEM_OPS = [
+    {"name": "validate", "definition": OPDEF + "Resource-validate",
+     "documentation": "POST any resource, Bundle or Parameters(resource, profile): structure, terminology and "
+                      "bindings (from loaded FHIR packages); also POST [type]/$validate"},
+    {"name": "package", "definition": "http://terminology.rr-all.org/fhir/OperationDefinition/package",
+     "documentation": "GET: our CodeSystems, ValueSets and ConceptMaps as a FHIR NPM package (.tgz)"},
+]
 SEARCH_PARAMS = [("url", "uri"), ("version", "token"), ("name", "string"), ("title", "string"),
                  ("status", "token"), ("_id", "token")]
 EXPANSION_PARAMS = ["activeOnly", "check-system-version", "count", "designation", "displayLanguage",
@@ -30,7 +41,9 @@ def capability_statement(fhir: str, cfg: dict, base: str) -> dict:
             "type": rtype,
             "interaction": [{"code": "read"}, {"code": "search-type"}],
             "searchParam": [{"name": n, "type": t} for n, t in SEARCH_PARAMS],
-            "operation": [{"name": n, "definition": OPDEF + d} for n, d in RESOURCE_OPS[rtype]],
+            "operation": [{"name": n, "definition": OPDEF + d} for n, d in RESOURCE_OPS[rtype]]
+            + [{"name": "validate", "definition": OPDEF + "Resource-validate"}]
+            + [{"name": n, "definition": d} for n, d in INTEGRATOR_RESOURCE_OPS.get(rtype, [])],
         })
     return {
         "resourceType": "CapabilityStatement",
@@ -62,7 +75,8 @@ def capability_statement(fhir: str, cfg: dict, base: str) -> dict:
             "mode": "server",
             "resource": resources,
             "operation": [{"name": "versions", "definition": "http://hl7.org/fhir/OperationDefinition/"
-                                                             "CapabilityStatement-versions"}],
+                                                             "CapabilityStatement-versions"}] + INTEGRATOR_SYSTEM_OPS,
+            "interaction": [{"code": "batch"}],
         }],
     }
 

@@ -64,6 +64,8 @@ def select_entries(entries: list, *, active_only: bool, text: str | None, exclud
     match = text_matcher(text)
     if match is not None and isinstance(entries, text_index.WholeSystem):
         entries, match = text_index.select(entries, text), None   # token index: same matches, no scan
+        if not active_only and not exclude_not_for_ui:
+            return entries
     out = []
     for e in entries:
         if active_only and e.inactive:

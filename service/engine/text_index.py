@@ -53,13 +53,15 @@ def concept_texts(concept) -> list[str]:
 
 
 class TextIndex:
-    __slots__ = ("tokens", "postings", "pair_concept", "size")
+    __slots__ = ("tokens", "postings", "concept_postings", "pair_concept", "size")
 
     def __init__(self, concepts: list):
         by_token: dict[str, list[int]] = {}
+        by_token_concept: dict[str, list[int]] = {}
         pair_concept = array("i")
         pair = 0
         for order, concept in enumerate(concepts):
+            in_concept: set[str] = set()
             for text in concept_texts(concept):
                 words = _WORD.findall(text)
                 if words:
@@ -73,23 +75,37 @@ class TextIndex:
                                 by_token[t] = [pair]
                             else:
                                 lst.append(pair)
+                            if t not in in_concept:
+                                in_concept.add(t)
+                                by_token_concept.setdefault(t, []).append(order)
                 pair_concept.append(order)
                 pair += 1
         self.tokens = sorted(by_token)
         self.postings = [array("i", by_token[t]) for t in self.tokens]
+        self.concept_postings = [array("i", by_token_concept[t]) for t in self.tokens]
         self.pair_concept = pair_concept
         self.size = len(concepts)
 
-    def _pairs(self, term: str) -> set[int]:
+    def _range(self, term: str) -> range:
         lo = bisect_left(self.tokens, term)
-        hi = bisect_left(self.tokens, term + _MAX_CHAR, lo)
+        return range(lo, bisect_left(self.tokens, term + _MAX_CHAR, lo))
+
+    def _pairs(self, term: str) -> set[int]:
         out: set[int] = set()
-        for i in range(lo, hi):
+        for i in self._range(term):
             out.update(self.postings[i])
         return out
 
     def search(self, terms: list[str]) -> list[int]:
         """Sorted concept orders (positions in cs.ordered) matching every term in one text."""
+        if len(terms) == 1:           # one term: concept-level postings, no pair mapping
+            rng = self._range(terms[0])
+            if len(rng) == 1:
+                return list(self.concept_postings[rng[0]])
+            orders: set[int] = set()
+            for i in rng:
+                orders.update(self.concept_postings[i])
+            return sorted(orders)
         pairs: set[int] | None = None
         # rarest term first keeps the intersection small
         for term in sorted(terms, key=len, reverse=True):
@@ -139,4 +155,4 @@ def select(entries: "WholeSystem", text: str | None) -> list | None:
     terms = terms_of(text)
     if terms is None:
         return None
-    return [entries[i] for i in for_codesystem(entries.cs).search(terms)]
+    return list(map(entries.__getitem__, for_codesystem(entries.cs).search(terms)))

@@ -354,3 +354,19 @@ def test_batch_cannot_nest(rc):
     r = rc.post("/r4", json={"resourceType": "Bundle", "type": "batch",
                              "entry": [{"request": {"method": "POST", "url": "."}, "resource": inner}]})
     assert r.get_json()["entry"][0]["response"]["status"].startswith("400")
+
+
+# ---- capability statement and content negotiation ------------------------------------------------
+def test_capability_statement_lists_integrator_operations(rc):
+    rest = rc.get("/r4/metadata").get_json()["rest"][0]
+    assert {"validate", "package"} <= {o["name"] for o in rest["operation"]}
+    assert {"code": "batch"} in rest["interaction"]
+    vs = next(r for r in rest["resource"] if r["type"] == "ValueSet")
+    assert {"validate", "bundle"} <= {o["name"] for o in vs["operation"]}
+
+
+def test_file_downloads_accept_their_own_types_only(rc):
+    assert rc.get("/r4/$package", headers={"Accept": "application/gzip"}).status_code == 200
+    assert rc.get("/r4/ValueSet/rr-all-drug/$expand.csv", headers={"Accept": "text/csv"}).status_code == 200
+    assert rc.get("/r4/ValueSet/rr-all-drug", headers={"Accept": "text/csv"}).status_code == 406
+    assert rc.get("/r4/ValueSet/rr-all-drug/$expand.csv", headers={"Accept": "application/gzip"}).status_code == 406
