@@ -1,11 +1,30 @@
-"""Load content folders into a Registry: parse, validate with fhir.resources (via fhir_io), index."""
+"""Load content folders into a Registry: parse, validate with fhir.resources (via fhir_io), index.
+
+Load cache: validating ~100k concepts with fhir.resources takes seconds, so a file is validated
+only when its content hash is not yet known. Under the cache dir (``RRALL_CACHE_DIR``, default
+``.cache/`` in the repository; ``RRALL_CACHE_DIR=off`` disables it) ``validated/<key>`` marks a
+file that validated, and ``index/<key>.pickle`` holds its CodeSystemIndex (with the token index
+of large code systems), where key = sha256(file bytes) + code version (a hash of the modules that
+shape the index, the Python and fhir.resources versions). Warm starts then skip JSON parsing,
+validation and indexing. Pickles are only read from this local, self-written directory.
+"""
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
+import os
+import pickle
+import sys
 from pathlib import Path
 
 from . import fhir_io
 from .engine.registry import Registry
+
+CACHE_FORMAT = "1"
+TEXT_INDEX_MIN = 5000          # build (and cache) the token index at load time from this many concepts
+_CODE_FILES = ("content.py", "convert.py", "engine/codesystem.py", "engine/text_index.py")
+_code_version: str | None = None
 
 
 class ContentError(Exception):
@@ -53,12 +72,142 @@ def _looks_r5(resource: dict) -> bool:
     return any(k in resource for k in ("versionAlgorithmString", "versionAlgorithmCoding", "copyrightLabel"))
 
 
-def load_registry(dirs: list[str], *, validate: bool = True) -> Registry:
-    resources, problems = read_resources(dirs, validate=validate)
-    if problems:
-        raise ContentError(problems)
-    reg = Registry()
+def cache_dir() -> Path | None:
+    raw = os.environ.get("RRALL_CACHE_DIR")
+    if raw is not None and raw.strip().lower() in ("", "off", "0", "none"):
+        return None
+    return Path(raw) if raw else Path(__file__).resolve().parent.parent / ".cache"
+
+
+def code_version() -> str:
+    """Changes whenever the code that validates or indexes content changes (invalidates the cache)."""
+    global _code_version
+    if _code_version is None:
+        h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
+        try:
+            from importlib.metadata import version
+            h.update(version("fhir.resources").encode())
+        except Exception:   # noqa: BLE001 - not installed as a distribution: the source hash still counts
+            pass
+        here = Path(__file__).resolve().parent
+        for rel in _CODE_FILES:
+            try:
+                h.update((here / rel).read_bytes())
+            except OSError:
+                h.update(rel.encode())
+        _code_version = h.hexdigest()[:16]
+    return _code_version
+
+
+class LoadCache:
+    """Validation markers and pickled indexes keyed by file hash + code version (see module doc)."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self.stats = {"validated": 0, "skipped_validation": 0, "index_hits": 0, "index_built": 0}
+
+    def key(self, raw: bytes) -> str:
+        return f"{hashlib.sha256(raw).hexdigest()}-{code_version()}"
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        return None if self.root is None else self.root / kind / key
+
+    def is_validated(self, key: str) -> bool:
+        p = self._path("validated", key)
+        return p is not None and p.exists()
+
+    def mark_validated(self, key: str) -> None:
+        self._write(self._path("validated", key), b"")
+
+    def load_index(self, key: str):
+        p = self._path("index", key + ".pickle")
+        if p is None or not p.exists():
+            return None
+        try:
+            return pickle.loads(p.read_bytes())
+        except Exception:   # noqa: BLE001 - a stale or broken cache entry is rebuilt
+            return None
+
+    def store_index(self, key: str, index) -> None:
+        p = self._path("index", key + ".pickle")
+        if p is not None:
+            self._write(p, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+
+    @staticmethod
+    def _write(path: Path | None, data: bytes) -> None:
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:    # read-only or full disk: run without the cache
+            pass
+
+
+def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | None = None) -> Registry:
+    """Read, validate (unless cached), index (unless cached) and register every content file."""
     from .convert import r4_to_r5
-    for _path, data in resources:
-        reg.add(r4_to_r5(data))
-    return reg
+    from .engine.codesystem import CodeSystemIndex
+
+    cache = cache or LoadCache(cache_dir())
+    gc_was_enabled = gc.isenabled()
+    gc.disable()        # building ~1M small objects: the cyclic GC would rescan them again and again
+    try:
+        loaded, problems = [], []
+        for path in iter_content_files(dirs):
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                problems.append((str(path), "", f"not readable: {exc}"))
+                continue
+            key = cache.key(raw)
+            trusted = not validate or cache.is_validated(key)
+            index = cache.load_index(key) if trusted else None
+            if index is not None:
+                cache.stats["index_hits"] += 1
+                loaded.append((index.resource, index))
+                continue
+            data, file_problems = _parse(path, raw)
+            if data is not None and not trusted:
+                version = fhir_io.R5 if _looks_r5(data) else fhir_io.R4
+                file_problems += [(str(path), loc, msg) for loc, msg in fhir_io.validate_resource(data, version)]
+                cache.stats["validated"] += 1
+                if not file_problems:
+                    cache.mark_validated(key)
+            elif data is not None:
+                cache.stats["skipped_validation"] += 1
+            if file_problems:
+                problems.extend(file_problems)
+                continue
+            resource = r4_to_r5(data)
+            index = None
+            if resource.get("resourceType") == "CodeSystem":
+                index = CodeSystemIndex(resource)
+                if len(index.ordered) >= TEXT_INDEX_MIN:
+                    from .engine.text_index import for_codesystem
+                    for_codesystem(index)
+                cache.stats["index_built"] += 1
+                cache.store_index(key, index)
+            loaded.append((resource, index))
+        if problems:
+            raise ContentError(problems)
+        reg = Registry()
+        for resource, index in loaded:
+            reg.add(resource, index=index)
+        reg.load_stats = dict(cache.stats)
+        return reg
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse(path: Path, raw: bytes) -> tuple[dict | None, list]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return None, [(str(path), "", f"not valid JSON: {exc}")]
+    if not isinstance(data, dict) or data.get("resourceType") not in ("CodeSystem", "ValueSet", "ConceptMap"):
+        return None, [(str(path), "", "not a CodeSystem, ValueSet or ConceptMap")]
+    return data, []

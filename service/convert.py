@@ -74,14 +74,7 @@ def _vs_r4_to_r5(vs):
                 compose[key] = [_inc_r4_to_r5(i) for i in compose[key]]
         out["compose"] = compose
     if "expansion" in vs:
-        exp = dict(vs["expansion"])
-        exts, props = _split_ext(exp.get("extension", []), EXP_PROP_EXT)
-        if props:
-            exp["property"] = [_ext_parts(e) for e in props]
-            if exts:
-                exp["extension"] = exts
-            else:
-                exp.pop("extension", None)
+        exp = _lift_property(dict(vs["expansion"]), EXP_PROP_EXT)
         if "contains" in exp:
             exp["contains"] = [_contains_r4_to_r5(c) for c in exp["contains"]]
         out["expansion"] = exp
@@ -109,17 +102,22 @@ def _inc_r4_to_r5(inc):
 
 
 def _contains_r4_to_r5(c):
-    out = dict(c)
-    exts, props = _split_ext(c.get("extension", []), CONTAINS_PROP_EXT)
-    if props:
-        out["property"] = [_ext_parts(e) for e in props]
-        if exts:
-            out["extension"] = exts
-        else:
-            out.pop("extension", None)
+    out = _lift_property(dict(c), CONTAINS_PROP_EXT)
     if "contains" in c:
         out["contains"] = [_contains_r4_to_r5(x) for x in c["contains"]]
     return out
+
+
+def _lift_property(obj: dict, url: str) -> dict:
+    """R4 property extensions (url) on obj become the R5 `property` element."""
+    exts, props = _split_ext(obj.get("extension", []), url)
+    if props:
+        obj["property"] = [_ext_parts(e) for e in props]
+        if exts:
+            obj["extension"] = exts
+        else:
+            obj.pop("extension", None)
+    return obj
 
 
 def _split_ext(exts, url):

@@ -22,15 +22,15 @@ def fhir_version() -> str:
     return g.get("fhir_version", "R5")
 
 
-def read_body() -> dict | None:
-    """The JSON request body as a dict (R5-shaped), or None when there is none."""
-    if request.method != "POST":
-        return None
+def raw_json_body(*, required: bool = False) -> dict | None:
+    """The JSON request body as sent (not converted), or None when there is none (or it is a form)."""
     raw = request.get_data(cache=True)
     ctype = (request.mimetype or "").lower()
     if not raw.strip():
+        if required:
+            raise Invalid("The request body is empty: send a FHIR resource")
         return None
-    if ctype == FORM_TYPE:
+    if ctype == FORM_TYPE and not required:
         return None
     if ctype and ctype not in JSON_TYPES:
         raise TerminologyError(f"Unsupported Content-Type '{request.content_type}': use application/fhir+json",
@@ -41,6 +41,16 @@ def read_body() -> dict | None:
         raise Invalid(f"The request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict) or not isinstance(body.get("resourceType"), str):
         raise Invalid("The request body must be a FHIR resource (a JSON object with a resourceType)")
+    return body
+
+
+def read_body() -> dict | None:
+    """The JSON request body as a dict (R5-shaped), or None when there is none."""
+    if request.method != "POST":
+        return None
+    body = raw_json_body()
+    if body is None:
+        return None
     if fhir_version() != "R4":
         return body
     try:

@@ -19,7 +19,7 @@ from .. import operations as ops
 from ..convert import r5_to_r4
 from ..errors import Invalid, NotFound, TerminologyError, issue
 from ..resource_validation import ResourceValidator, resource_from_parameters
-from .http import JSON_TYPES, config, fhir_version, operation_params, registry, render
+from .http import config, fhir_version, operation_params, raw_json_body, registry, render
 
 log = logging.getLogger("rrall.integrator")
 bp = Blueprint("integrator", __name__)
@@ -65,20 +65,7 @@ def _json_response(resource: dict, status: int = 200) -> Response:
 
 def _raw_body() -> dict:
     """The JSON request body, as sent (version-native: not converted to R5)."""
-    raw = request.get_data(cache=True)
-    ctype = (request.mimetype or "").lower()
-    if ctype and ctype not in JSON_TYPES:
-        raise TerminologyError(f"Unsupported Content-Type '{request.content_type}': use application/fhir+json",
-                               status=415, issue_code="not-supported")
-    if not raw.strip():
-        raise Invalid("The request body is empty: send a FHIR resource")
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise Invalid(f"The request body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict) or not isinstance(body.get("resourceType"), str):
-        raise Invalid("The request body must be a FHIR resource (a JSON object with a resourceType)")
-    return body
+    return raw_json_body(required=True)
 
 
 # ---- $validate -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ the text filter belong to ``accumulator``; rendering to ``expansion_render``.
 """
 from __future__ import annotations
 
-from ..errors import NotFound, Processing, TerminologyError, TooCostly, Unresolvable
+from ..errors import Processing, TerminologyError, TooCostly, Unresolvable
 from .codesystem import CodeSystemIndex
 from .filters import compile_filters, select
 from .versions import matches as version_matches

@@ -5,8 +5,13 @@ wildcard), system-version / force-system-version / check-system-version, and unk
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import issue
 from .versions import matches as version_matches
+
+if TYPE_CHECKING:
+    from .validate_code import Outcome, Paths
 
 
 class VersionRules:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ANIMALS, LETTERS, load_fixture
+from helpers import ANIMALS, load_fixture
 from service.engine.codesystem import CodeSystemIndex
 
 
