@@ -81,6 +81,15 @@ def capability_statement(fhir: str, cfg: dict, base: str) -> dict:
     }
 
 
+def _content(indexes) -> str:
+    """TerminologyCapabilities.codeSystem.content (R5): complete if any loaded version is complete."""
+    kinds = {cs.content for cs in indexes}
+    for kind in ("complete", "fragment", "example", "not-present"):
+        if kind in kinds:
+            return kind
+    return "not-present"
+
+
 def terminology_capabilities(fhir: str, cfg: dict, registry, base: str) -> dict:
     systems: dict[str, list] = {}
     for cs in registry.all("CodeSystem"):
@@ -93,11 +102,11 @@ def terminology_capabilities(fhir: str, cfg: dict, registry, base: str) -> dict:
             v = {"code": cs.version} if cs.version else {}
             v["isDefault"] = cs is registry.resolve("CodeSystem", url)
             v["filter"] = [{"code": "concept", "op": list(SUPPORTED_OPS)}]
-            v["property"] = [{"code": c} for c in cs.property_defs]
+            v["property"] = list(cs.property_defs)
             if not v["property"]:
                 del v["property"]
             versions.append(v)
-        code_systems.append({"uri": url, "version": versions})
+        code_systems.append({"uri": url, "version": versions, "content": _content(systems[url])})
     return {
         "resourceType": "TerminologyCapabilities",
         "id": "rrall-terminology",

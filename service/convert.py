@@ -305,4 +305,11 @@ def _translate_param_r5_to_r4(p: dict) -> dict:
 
 
 _R4_TO_R5 = {"ValueSet": _vs_r4_to_r5, "ConceptMap": _cm_r4_to_r5}
-_R5_TO_R4 = {"ValueSet": _vs_r5_to_r4, "ConceptMap": _cm_r5_to_r4}
+def _tc_r5_to_r4(tc):
+    out = dict(tc)
+    if "codeSystem" in tc:
+        out["codeSystem"] = [{k: v for k, v in c.items() if k != "content"} for c in tc["codeSystem"]]
+    return out
+
+
+_R5_TO_R4 = {"ValueSet": _vs_r5_to_r4, "ConceptMap": _cm_r5_to_r4, "TerminologyCapabilities": _tc_r5_to_r4}

@@ -79,3 +79,51 @@ def is_resource_type(resource_type: str, fhir_version: str = R4) -> bool:
     else:
         from fhir.resources.resource import Resource
     return issubclass(cls, Resource)
+
+
+# ---- XML (application/fhir+xml) -----------------------------------------------------------------
+class XMLError(ValueError):
+    """XML that is not a safe, well-formed FHIR resource."""
+
+
+def _safe_parser():
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True)
+
+
+def from_xml(data: bytes, fhir_version: str = R5) -> dict:
+    """A FHIR XML resource as a JSON-shaped dict. Refuses DTDs and entities (no XXE, no entity bombs)."""
+    import defusedxml.ElementTree as safe_et
+    from lxml import etree
+    from pydantic import ValidationError
+
+    try:
+        root = safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except Exception as exc:  # defusedxml raises several kinds of errors for unsafe or broken XML
+        raise XMLError(f"the XML is not well-formed or not allowed ({type(exc).__name__}: {exc})") from None
+    rtype = root.tag.split("}", 1)[-1]
+    if not root.tag.startswith("{http://hl7.org/fhir}"):
+        raise XMLError("the XML root element is not in the FHIR namespace http://hl7.org/fhir")
+    cls = _model_class(fhir_version, rtype)
+    if cls is None:
+        raise XMLError(f"unknown resourceType {rtype!r} for FHIR {fhir_version}")
+    try:
+        model = cls.model_validate_xml(data, xmlparser=_safe_parser())
+    except (ValidationError, etree.XMLSyntaxError, ValueError, TypeError, KeyError) as exc:
+        raise XMLError(f"the XML is not a valid {rtype}: {exc}") from None
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def to_xml(resource: dict, fhir_version: str = R5) -> bytes:
+    """A resource dict as FHIR XML (element order from the FHIR definitions, via the models)."""
+    cls = _model_class(fhir_version, resource.get("resourceType", ""))
+    if cls is None:
+        raise XMLError(f"cannot render resourceType {resource.get('resourceType')!r} as XML")
+    from pydantic import ValidationError
+
+    try:
+        return cls.model_validate(resource).model_dump_xml()
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise XMLError(f"the {resource.get('resourceType')} cannot be rendered as XML: {exc}") from None
