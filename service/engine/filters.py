@@ -11,6 +11,10 @@ from ..errors import TerminologyError
 from .codesystem import CodeSystemIndex, Concept
 
 CONCEPT_PROPS = {"concept", "code"}
+# concept properties every code system has (FHIR concept-properties), usable in filters undeclared
+STANDARD_PROPERTIES = {"display", "parent", "child", "inactive", "notSelectable", "status", "deprecated",
+                       "definition", "deprecationDate", "retirementDate", "synonym", "comment", "itemWeight",
+                       "partOf", "alternateCode"}
 SUPPORTED_OPS = ["=", "is-a", "descendent-of", "is-not-a", "regex", "in", "not-in",
                  "generalizes", "child-of", "descendent-leaf", "exists"]
 
@@ -48,6 +52,14 @@ def _standard_meaning(cs: CodeSystemIndex, prop: str) -> str | None:
     if uri.startswith(STD_PROPERTY_URI):
         return uri[len(STD_PROPERTY_URI):]
     return prop if decl is None or not uri else None
+
+
+def _value_matches(key: str, value, wanted: str) -> bool:
+    """Property value = filter value; a Coding matches its code or 'system|code'."""
+    if key == "valueCoding" and isinstance(value, dict) and "|" in wanted:
+        system, _, code = wanted.rpartition("|")
+        return value.get("system") == system and value.get("code") == code
+    return _value_text(key, value) == wanted
 
 
 class Filter:
@@ -102,10 +114,14 @@ class Filter:
                 rx = _compile(value, cs.url)
                 return lambda c: rx.fullmatch(c.code) is not None
             if op == "exists":
-                want = value == "true"
+                want = self._boolean(where)
                 return lambda c: want
         # properties: declared or standard
         prop = self.prop
+        if not self._known_property(prop):
+            raise FilterError(f"The property '{prop}' is not defined by the code system {cs.url}, so the filter "
+                              f"'{prop} {op} {value}' cannot be evaluated", issue_code="not-supported",
+                              message_id="FILTER_PROPERTY_UNKNOWN", expression=where)
         if prop == "display":
             if op == "=":
                 return lambda c: c.display == value
@@ -114,25 +130,37 @@ class Filter:
                 return lambda c: c.display is not None and rx.fullmatch(c.display) is not None
         std = _standard_meaning(cs, prop)
         if std in ("inactive", "notSelectable"):
-            # the concept flag, so a concept without the property counts as false
+            # the concept flag, so a concept without the property counts as false; only the exact
+            # literals true/false are booleans ('TRUE' matches nothing)
             attr = "inactive" if std == "inactive" else "abstract"
             if op == "=":
+                if value not in ("true", "false"):
+                    return lambda c: False
                 want = value == "true"
                 return lambda c: getattr(c, attr) == want
-            if op == "in":
-                wanted = {v.strip() == "true" for v in value.split(",")}
-                return lambda c: getattr(c, attr) in wanted
+            if op in ("in", "not-in"):
+                wanted = {v.strip() == "true" for v in value.split(",") if v.strip() in ("true", "false")}
+                if op == "in":
+                    return lambda c: getattr(c, attr) in wanted
+                return lambda c: getattr(c, attr) not in wanted
+            if op == "exists":
+                want = self._boolean(where)
+                return lambda c: want
         if prop == "status" and "status" not in cs.property_defs and op == "=":
             return lambda c: (c.status or ("inactive" if c.inactive else "active")) == value
-        if prop in ("parent", "child") and op in ("=", "in"):
-            wanted = {v.strip() for v in value.split(",")}
-            attr = "parents" if prop == "parent" else "children"
-            return lambda c: any(p in wanted for p in getattr(c, attr))
+        if prop in ("parent", "child") and prop not in cs.property_defs or std in ("parent", "child"):
+            attr = "parents" if (std or prop) == "parent" else "children"
+            if op in ("=", "in"):
+                wanted = {v.strip() for v in value.split(",")}
+                return lambda c: any(p in wanted for p in getattr(c, attr))
+            if op == "exists":
+                want = self._boolean(where)
+                return lambda c: bool(getattr(c, attr)) == want
         if op == "exists":
-            want = value == "true"
+            want = self._boolean(where)
             return lambda c: (len(c.property_values(prop)) > 0) == want
         if op == "=":
-            return lambda c: any(_value_text(k, v) == value for p, k, v in c.properties if p == prop)
+            return lambda c: any(_value_matches(k, v, value) for p, k, v in c.properties if p == prop)
         if op in ("in", "not-in"):
             wanted = {v.strip() for v in value.split(",")}
             if op == "in":
@@ -143,6 +171,19 @@ class Filter:
             return lambda c: any(rx.fullmatch(_value_text(k, v)) for p, k, v in c.properties if p == prop)
         raise FilterError(f"The filter '{prop} {op} {value}' is not supported for the code system {cs.url}",
                           issue_code="not-supported", expression=where)
+
+    def _boolean(self, where: str) -> bool:
+        if self.value not in ("true", "false"):
+            raise FilterError(f"The value of the filter '{self.prop} {self.op}' must be 'true' or 'false', not "
+                              f"'{self.value}'", expression=where)
+        return self.value == "true"
+
+    def _known_property(self, prop: str) -> bool:
+        """Declared by the code system (as a property or a filter), or a standard concept property."""
+        cs = self.cs
+        if prop in cs.property_defs or any(f.get("code") == prop for f in cs.filters):
+            return True
+        return prop in STANDARD_PROPERTIES
 
     # ---- use ------------------------------------------------------------------
     def matches(self, concept: Concept) -> bool:

@@ -34,7 +34,7 @@ class Paths:
 
 class Outcome:
     __slots__ = ("valid", "issues", "system", "version", "code", "display", "inactive", "unknown_system",
-                 "not_in_vs", "status", "unknown_in_vs", "found")
+                 "not_in_vs", "status", "unknown_in_vs", "found", "normalized")
 
     def __init__(self):
         self.valid = False
@@ -46,6 +46,7 @@ class Outcome:
         self.status = None
         self.unknown_in_vs = True
         self.found = False
+        self.normalized = None   # the code in its correct case, for case-insensitive systems
 
 
 def _bool(params: dict, name: str, default=False):
@@ -172,7 +173,7 @@ class CodeValidator(VersionRules):
             if self.vs is not None:
                 o.issues.append(self._not_in_vs(system, version, code, display, p))
             return o
-        o.code = concept.code
+        o.normalized = concept.code if concept.code != code else None   # code stays as sent
         o.found = True
         sup_des = [d for sup in for_system(self.ctx.supplements, cs.url) for c in [sup.locate(concept.code)]
                    if c is not None for d in c.designations]
@@ -193,15 +194,15 @@ class CodeValidator(VersionRules):
         if concept.code != code:
             o.issues.append(issue("information", "business-rule",
                                   f"The code '{code}' differs from the correct code '{concept.code}' by case. Although "
-                                  f"the code system '{system}' is case insensitive, implementers are strongly "
-                                  "encouraged to use the correct case", tx_code="code-rule",
+                                  f"the code system '{cs.canonical}' is case insensitive, implementers are strongly "
+                                  "encouraged to use the correct case anyway", tx_code="code-rule",
                                   message_id="CODE_CASE_DIFFERENCE", expression=p.code))
         vs_excludes_inactive = self.vs is not None and (self.vs.get("compose") or {}).get("inactive") is False
         if concept.inactive and (self.active_only and in_vs or vs_excludes_inactive):
             o.issues.append(issue("error", "business-rule", f"The concept '{concept.code}' is valid but is not active",
                                   tx_code="code-rule", message_id="STATUS_CODE_WARNING_CODE", expression=p.code))
             in_vs = False
-        if not in_vs and not unknown_versions:
+        if not in_vs and not unknown_versions and self.vs is not None:
             o.issues.append(self._not_in_vs(system, version, code, display, p))
         if concept.inactive:
             st = concept.status or "inactive"
@@ -342,10 +343,13 @@ class CodeValidator(VersionRules):
                 params.append({"name": "status", "valueCode": o.status})
         if issues:
             params.append({"name": "issues", "resource": {"resourceType": "OperationOutcome", "issue": issues}})
+        if o is not None and o.normalized:
+            params.append({"name": "normalized-code", "valueCode": o.normalized})
         msgs = [i["details"]["text"] for i in issues if i["severity"] in ("error", "warning")
                 and _message_id(i) not in NOT_IN_MESSAGE]
         if not msgs:
-            msgs = [i["details"]["text"] for i in issues if i["severity"] == "information"]
+            msgs = [i["details"]["text"] for i in issues if i["severity"] == "information"
+                    and _message_id(i) not in NOT_IN_MESSAGE]
         if msgs:
             params.append({"name": "message", "valueString": "; ".join(dict.fromkeys(msgs))})
         params.append({"name": "result", "valueBoolean": o.valid if valid is None else valid})
@@ -392,7 +396,7 @@ def _tx_code(i: dict):
 REPORTED_STATUSES = {"retired", "deprecated", "withdrawn", "draft", "experimental", "inactive"}
 VS_DEPRECATED = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
 NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT", "CONCEPT_DEPRECATED_IN_VALUESET",
-                  "INACTIVE_DISPLAY_FOUND"}
+                  "INACTIVE_DISPLAY_FOUND", "CODE_CASE_DIFFERENCE"}
 
 
 def _message_id(i: dict):

@@ -144,3 +144,56 @@ def test_not_selectable_filter_treats_a_missing_property_as_false():
         false = select(cs, compile_filters(cs, [{"property": prop, "op": "=", "value": "false"}], "f"))
         true = select(cs, compile_filters(cs, [{"property": prop, "op": "=", "value": "true"}], "f"))
         assert [c.code for c in false] == ["b", "c"] and [c.code for c in true] == ["a"]
+
+
+def _cs(**extra):
+    from service.engine.codesystem import CodeSystemIndex
+
+    return CodeSystemIndex({
+        "resourceType": "CodeSystem", "url": "http://x/f", "content": "complete",
+        "property": [{"code": "kind", "type": "Coding"}], **extra,
+        "concept": [{"code": "root", "concept": [
+            {"code": "leaf1", "property": [{"code": "kind", "valueCoding": {"system": "http://k", "code": "a"}}]},
+            {"code": "leaf2", "property": [{"code": "kind", "valueCoding": {"system": "http://other", "code": "a"}}]}]}]})
+
+
+def _codes(cs, *filters):
+    from service.engine.filters import compile_filters, select
+
+    return [c.code for c in select(cs, compile_filters(cs, list(filters), "f"))]
+
+
+def test_boolean_filter_values_are_exact_literals():
+    cs = _cs()
+    assert _codes(cs, {"property": "notSelectable", "op": "=", "value": "TRUE"}) == []
+    assert _codes(cs, {"property": "notSelectable", "op": "=", "value": "false"}) == ["root", "leaf1", "leaf2"]
+
+
+def test_exists_needs_a_boolean_value():
+    from service.engine.filters import FilterError
+
+    with pytest.raises(FilterError):
+        _codes(_cs(), {"property": "kind", "op": "exists", "value": "yes"})
+
+
+def test_unknown_property_is_an_error_not_an_empty_result():
+    from service.engine.filters import FilterError
+
+    with pytest.raises(FilterError) as info:
+        _codes(_cs(), {"property": "colour", "op": "=", "value": "red"})
+    assert "colour" in info.value.message
+    # a filter the code system declares is accepted
+    assert _codes(_cs(filter=[{"code": "colour", "operator": ["="], "value": "a colour"}]),
+                  {"property": "colour", "op": "=", "value": "red"}) == []
+
+
+def test_exists_on_parent_and_child_uses_the_hierarchy():
+    cs = _cs()
+    assert _codes(cs, {"property": "parent", "op": "exists", "value": "false"}) == ["root"]
+    assert _codes(cs, {"property": "child", "op": "exists", "value": "false"}) == ["leaf1", "leaf2"]
+
+
+def test_coding_property_matches_code_or_system_and_code():
+    cs = _cs()
+    assert _codes(cs, {"property": "kind", "op": "=", "value": "a"}) == ["leaf1", "leaf2"]
+    assert _codes(cs, {"property": "kind", "op": "=", "value": "http://k|a"}) == ["leaf1"]

@@ -97,8 +97,11 @@ def test_abstract_code_rejected_when_abstract_false(make_ctx):
 def test_case_insensitive_code_system_accepts_other_case_with_information(make_ctx):
     out = validate(make_ctx, "mammals-and-letters", {"system": LETTERS, "code": "abc"})
     assert param(out, "result") is True
-    assert param(out, "code") == "ABC"
+    assert param(out, "code") == "abc"                 # echoed as sent
+    assert param(out, "normalized-code") == "ABC"      # and in its correct case
     assert [i["severity"] for i in issues(out)] == ["information"]
+    assert "anyway" in issues(out)[0]["details"]["text"]
+    assert param(out, "message") is None               # an information-only outcome carries no message
 
 
 def test_unknown_system(make_ctx):
@@ -150,3 +153,15 @@ def test_codeable_concept_invalid_if_no_coding_is_valid(make_ctx):
 def test_result_parameters_have_one_result(make_ctx):
     out = validate(make_ctx, "pets", {"system": ANIMALS, "code": "dog"})
     assert len(params_named(out, "result")) == 1
+
+
+def test_codesystem_validation_with_active_only_does_not_mention_a_value_set(make_ctx):
+    from service.engine.validate_code import CodeValidator
+
+    ctx = make_ctx(params={"activeOnly": [True]})
+    cs = ctx.registry.resolve("CodeSystem", ANIMALS)
+    inactive = next((c.code for c in cs.ordered if c.inactive), None)
+    assert inactive is not None
+    out = CodeValidator(ctx, None).validate("Coding", [{"system": ANIMALS, "code": inactive}])
+    assert param(out, "result") is False
+    assert "not-in-vs" not in tx_codes(out) and "value set" not in (param(out, "message") or "")
