@@ -65,4 +65,6 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
             "error", "exception", f"Internal error while processing the request ({type(err).__name__})")]}
         return http.render(oo, status=500)
 
+    from .api import caching
+    caching.install(app)   # response cache + ETag/304 (after _version, so Accept is checked first)
     return app

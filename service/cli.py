@@ -1,4 +1,4 @@
-"""Command line: `rrall-tx serve`, `rrall-tx check` and `rrall-tx package`."""
+"""Command line: `rrall-tx serve`, `rrall-tx check`, `rrall-tx package` and `rrall-tx import`."""
 from __future__ import annotations
 
 import argparse
@@ -37,13 +37,15 @@ def cmd_serve(args) -> int:
     if args.dev:
         app.run(host=args.host, port=args.port, threaded=True)
         return 0
+    import gc
+    gc.freeze()   # loaded objects leave the GC's view: forked workers do not copy their pages by scanning them
     from gunicorn.app.base import BaseApplication
 
     class _Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", args.worker_class)
             self.cfg.set("threads", args.threads)
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", None)
@@ -101,6 +103,13 @@ def cmd_package(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .importers import icd10cm
+
+    icd10cm.write(args.out, progress=not args.quiet)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rrall-tx", description="RR-ALL FHIR terminology service")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -113,6 +122,8 @@ def main(argv=None) -> int:
     s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
     s.add_argument("--package", action="append", metavar="FILE",
                    help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
+    s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
+                   help="gunicorn worker class (docs/performance.md compares them)")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
@@ -125,6 +136,11 @@ def main(argv=None) -> int:
     k.add_argument("--content", action="append")
     k.add_argument("--fhir-version", choices=["r4", "r5"], default="r4")
     k.set_defaults(func=cmd_package)
+    m = sub.add_parser("import", help="build a FHIR CodeSystem from an external terminology")
+    m.add_argument("terminology", choices=["icd10cm"], help="icd10cm: ICD-10-CM (needs the extra 'icd10')")
+    m.add_argument("--out", default="build/icd10cm", help="output folder (keep it out of git)")
+    m.add_argument("--quiet", action="store_true", help="no progress output")
+    m.set_defaults(func=cmd_import)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -155,7 +155,7 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
     gc_was_enabled = gc.isenabled()
     gc.disable()        # building ~1M small objects: the cyclic GC would rescan them again and again
     try:
-        loaded, problems = [], []
+        loaded, problems, keys = [], [], []
         for path in iter_content_files(dirs):
             try:
                 raw = path.read_bytes()
@@ -163,6 +163,7 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
                 problems.append((str(path), "", f"not readable: {exc}"))
                 continue
             key = cache.key(raw)
+            keys.append(key)
             trusted = not validate or cache.is_validated(key)
             index = cache.load_index(key) if trusted else None
             if index is not None:
@@ -197,6 +198,7 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
         for resource, index in loaded:
             reg.add(resource, index=index)
         reg.load_stats = dict(cache.stats)
+        reg.content_hash = hashlib.sha256("\n".join(keys).encode()).hexdigest()   # content + code version
         return reg
     finally:
         if gc_was_enabled:

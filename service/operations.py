@@ -63,7 +63,7 @@ def resolve_valueset(ctx: OpContext, params: dict, instance_id: str | None, *, r
     if not isinstance(url, str):
         raise Invalid(f"The url parameter must be a string, got {url!r}")
     base, version = split_canonical(url)
-    version = first(params, "valueSetVersion") or version
+    version = first(params, "valueSetVersion") or version or ctx.valueset_version.get(base)
     vs = ctx.registry.resolve("ValueSet", base, version)
     if vs is None:
         canon = f"{base}|{version}" if version else base
@@ -227,9 +227,13 @@ def subsumes(ctx: OpContext, params: dict, instance_id: str | None = None) -> di
     ca, cb = first(params, "codingA"), first(params, "codingB")
     if isinstance(ca, dict):
         a, system = ca.get("code"), ca.get("system") or system
+        version = ca.get("version") or version
     if isinstance(cb, dict):
         b = cb.get("code")
         require_same_system(system, cb.get("system"))
+        if version and cb.get("version") and cb["version"] != version:
+            raise Invalid(f"codingA and codingB name different versions ('{version}' and '{cb['version']}')")
+        version = version or cb.get("version")
     if instance_id is not None:
         cs = ctx.registry.by_id("CodeSystem", instance_id)
         if cs is None:

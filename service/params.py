@@ -17,11 +17,11 @@ INTEGERS = {"count", "offset"}
 STRINGS = {"url", "valueSetUrl", "context", "valueSetVersion", "system", "systemVersion", "version", "code",
            "display", "displayLanguage", "filter", "codeA", "codeB", "property", "designation", "system-version",
            "check-system-version", "force-system-version", "useSupplement", "conceptMapVersion",
-           "source", "target", "targetsystem", "targetSystem", "sourceCode", "targetCode", "sourceSystem",
+           "default-valueset-version", "source", "target", "targetsystem", "targetSystem", "sourceCode", "targetCode", "sourceSystem",
            "sourceScope", "targetScope", "date", "mode"}
 CODINGS = {"coding", "codingA", "codingB", "sourceCoding", "targetCoding"}
 CONCEPTS = {"codeableConcept", "sourceCodeableConcept", "targetCodeableConcept"}
-MULTI = {"property", "designation", "system-version", "check-system-version", "force-system-version",
+MULTI = {"property", "designation", "default-valueset-version", "system-version", "check-system-version", "force-system-version",
          "tx-resource", "useSupplement", "coding", "validation", "dependency", "target", "valueSetVersion_"}
 RESOURCE_PARAMS = {"tx-resource", "valueSet", "codeSystem", "conceptMap"}
 _BOOL_TEXT = {"true": True, "false": False}

@@ -62,8 +62,8 @@ def entry_texts(e) -> list[str]:
 
 def select_entries(entries: list, *, active_only: bool, text: str | None, exclude_not_for_ui: bool):
     match = text_matcher(text)
-    if match is not None and isinstance(entries, text_index.WholeSystem):
-        entries, match = text_index.select(entries, text), None   # token index: same matches, no scan
+    if match is not None and text_index.applies(entries):   # token index: the same matches, no scan
+        entries, match = text_index.filter_entries(entries, text, match, entry_texts), None
         if not active_only and not exclude_not_for_ui:
             return entries
     out = []

@@ -22,7 +22,9 @@ class OpContext:
         self.system_version: dict[str, str] = {}
         self.force_version: dict[str, str] = {}
         self.check_version: dict[str, str] = {}
-        for name, target in (("system-version", self.system_version),
+        self.valueset_version: dict[str, str] = {}   # default-valueset-version
+        for name, target in (("default-valueset-version", self.valueset_version),
+                             ("system-version", self.system_version),
                              ("force-system-version", self.force_version),
                              ("check-system-version", self.check_version)):
             for value in self.params.get(name, []):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import Processing, TerminologyError, TooCostly, Unresolvable
 from .codesystem import CodeSystemIndex
 from .filters import compile_filters, select
-from .versions import matches as version_matches
+from .versions import matches as version_matches, split_canonical
 
 
 class Entry:
@@ -116,7 +116,11 @@ class Expander:
                 if res.get("resourceType") == "ValueSet" and res.get("id") == canonical[1:]:
                     vs = res
         if vs is None:
-            vs = self.registry.resolve("ValueSet", canonical)
+            url, version = split_canonical(canonical)
+            version = version or self.ctx.valueset_version.get(url)
+            vs = self.registry.resolve("ValueSet", url, version)
+            if vs is None:
+                canonical = f"{url}|{version}" if version else url
         if vs is None:
             raise Unresolvable(f"A definition for the value Set '{canonical}' could not be found",
                                message_id="Unable_to_resolve_value_Set_")

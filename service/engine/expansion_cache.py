@@ -6,13 +6,15 @@ version parameters, so it is computed once per worker and reused. Text filter, p
 rendering still run per request (``accumulator``); the cached list is never mutated.
 
 Only value sets served from the stored registry are cached (no tx-resource overlay, no inline
-value set), keyed by the value set object and every context input the Expander reads. The
+value set), keyed by the value set and registry objects (held, so ids cannot be reused) and every
+context input the Expander reads. The
 Expander's bookkeeping (used code systems, warnings, ...) is snapshotted with the entries and
 restored on a hit, so the rendered output is identical.
 """
 from __future__ import annotations
 
 import copy
+import gc
 import threading
 from collections import OrderedDict
 
@@ -27,8 +29,10 @@ _SKIP_STATE = ("ctx", "registry")
 def _key(expander, vs: dict):
     ctx = expander.ctx
     registry = ctx.registry
-    if getattr(registry, "parent", None) is not None:     # request-scoped tx-resources
-        return None
+    params = ctx.params
+    if params.get("tx-resource") or any(isinstance(r, dict) for name in ("valueSet", "codeSystem")
+                                        for r in params.get(name, [])):
+        return None                                          # a request-scoped overlay (operations.make_context)
     url = vs.get("url")
     if not url or registry.resolve("ValueSet", url, vs.get("version")) is not vs:
         return None                                          # inline or otherwise not the stored one
@@ -43,19 +47,20 @@ def entries(expander, vs: dict) -> list:
     key = _key(expander, vs)
     if key is None:
         return expander.entries(vs)
+    registry = expander.ctx.registry
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
-    if hit is not None and hit[0] is vs:
-        _vs, result, state = hit
+    if hit is not None and hit[0] is vs and hit[1] is registry:
+        _vs, _reg, result, state = hit
         for name, value in state.items():
             setattr(expander, name, copy.copy(value))
         return result
     result = tag_whole_system(expander.entries(vs))
     state = {k: copy.copy(v) for k, v in vars(expander).items() if k not in _SKIP_STATE}
     with _lock:
-        _cache[key] = (vs, result, state)
+        _cache[key] = (vs, expander.ctx.registry, result, state)
         while len(_cache) > MAX_ITEMS:
             _cache.popitem(last=False)
     return result
@@ -64,3 +69,41 @@ def entries(expander, vs: dict) -> list:
 def clear() -> None:
     with _lock:
         _cache.clear()
+
+
+def prewarm(registry, *, max_expansion: int, min_concepts: int = 5000) -> int:
+    """Memoise, ahead of requests, the stored value sets that are one whole large code system
+    (e.g. all of ICD-10-CM): done before gunicorn forks, the entries are shared by the workers and
+    no worker pays the first expansion. Returns how many were prepared."""
+    done = 0
+    gc_was_enabled = gc.isenabled()
+    gc.disable()       # ~100k new objects at once: no point in cyclic GC passes meanwhile
+    try:
+        done = _prewarm(registry, max_expansion, min_concepts)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return done
+
+
+def _prewarm(registry, max_expansion: int, min_concepts: int) -> int:
+    from ..errors import TerminologyError
+    from .context import OpContext
+    from .expand import Expander
+
+    done = 0
+    for vs in registry.all("ValueSet"):
+        compose = vs.get("compose") or {}
+        incs = compose.get("include", [])
+        if (len(incs) != 1 or compose.get("exclude") or not incs[0].get("system")
+                or any(incs[0].get(k) for k in ("filter", "concept", "valueSet"))):
+            continue
+        cs = registry.resolve("CodeSystem", incs[0]["system"], incs[0].get("version"))
+        if cs is None or len(getattr(cs, "ordered", ())) < min_concepts:
+            continue
+        try:
+            entries(Expander(OpContext(registry, params={}, max_expansion=max_expansion)), vs)
+            done += 1
+        except TerminologyError:
+            continue
+    return done

@@ -58,8 +58,7 @@ def lookup(ctx, system: str, code: str, version: str | None, *, properties: list
         return want_all or name in wanted
 
     params = [{"name": "code", "valueCode": concept.code}, {"name": "system", "valueUri": cs.url}]
-    if cs.name:
-        params.append({"name": "name", "valueString": cs.name})
+    params.append({"name": "name", "valueString": cs.name or cs.title or cs.url})   # name is 1..1
     if cs.version:
         params.append({"name": "version", "valueString": cs.version})
     display = choose_display(concept, cs.language, ctx.prefs, extra_des) if ctx.prefs else concept.display

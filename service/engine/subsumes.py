@@ -7,7 +7,8 @@ from ..errors import Invalid, TerminologyError, Unresolvable
 def subsumes(ctx, system: str, version: str | None, code_a: str, code_b: str) -> dict:
     cs = ctx.registry.resolve("CodeSystem", system, version)
     if cs is None:
-        raise Unresolvable(f"A definition for CodeSystem '{system}' could not be found", tx_code="not-found")
+        ver = f" version '{version}'" if version else ""
+        raise Unresolvable(f"A definition for CodeSystem '{system}'{ver} could not be found", tx_code="not-found")
     a, b = cs.locate(code_a), cs.locate(code_b)
     for label, raw, concept in (("A", code_a, a), ("B", code_b, b)):
         if concept is None:

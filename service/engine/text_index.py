@@ -150,9 +150,34 @@ def tag_whole_system(entries: list):
     return out
 
 
-def select(entries: "WholeSystem", text: str | None) -> list | None:
-    """The entries matching text, in order, via the token index; None when text filters nothing."""
+MIN_ENTRIES = 100   # below this many entries a linear scan is as cheap as set look-ups
+
+
+def applies(entries: list) -> bool:
+    """Whether filter_entries is worth using for these entries."""
+    return isinstance(entries, WholeSystem) or len(entries) >= MIN_ENTRIES
+
+
+def filter_entries(entries: list, text: str | None, match, entry_texts) -> list:
+    """The entries whose texts match text, in order: what ``[e for e in entries if match(entry_texts(e))]``
+    gives, using each code system's token index for entries made from a concept alone and ``match``
+    for the rest (entries with a value-set display or designations, or from a stored expansion)."""
     terms = terms_of(text)
     if terms is None:
-        return None
-    return list(map(entries.__getitem__, for_codesystem(entries.cs).search(terms)))
+        return list(entries)
+    if isinstance(entries, WholeSystem):
+        return list(map(entries.__getitem__, for_codesystem(entries.cs).search(terms)))
+    hits_by_cs: dict[int, set[int]] = {}
+    out = []
+    for e in entries:
+        c, cs = e.concept, e.cs
+        if (c is not None and cs is not None and e.src is None and e.display == c.display
+                and c.order < len(cs.ordered) and cs.ordered[c.order] is c):
+            hits = hits_by_cs.get(id(cs))
+            if hits is None:
+                hits = hits_by_cs[id(cs)] = set(for_codesystem(cs).search(terms))
+            if c.order in hits:
+                out.append(e)
+        elif match(entry_texts(e)):
+            out.append(e)
+    return out

@@ -229,12 +229,27 @@ class CodeValidator(VersionRules):
         if display is not None:
             sups = for_system(self.ctx.supplements, cs.url)
             extra = [d for sup in sups for c in [sup.locate(concept.code)] if c is not None for d in c.designations]
+            extra.extend(self._valueset_displays(system, concept.code))
             o.issues.extend(check_display(cs, concept, display, prefs=self.prefs, lenient=self.lenient,
                                           extra=extra, expression=p.display))
         o.valid = not any(i["severity"] == "error" for i in o.issues)
         return o
 
     # ---- steps ----------------------------------------------------------------
+    def _valueset_displays(self, system: str, code: str) -> list[dict]:
+        """Displays the value set itself gives the code (compose.include.concept.display): valid too."""
+        if self.vs is None:
+            return []
+        out = []
+        for inc in (self.vs.get("compose") or {}).get("include", []):
+            if inc.get("system") == system:
+                for item in inc.get("concept", []):
+                    if item.get("code") == code and item.get("display"):
+                        out.append({"language": self.vs.get("language"), "value": item["display"]}
+                                   if self.vs.get("language") else {"value": item["display"]})
+                        out.extend(item.get("designation", []))
+        return out
+
     def _deprecated_in_vs(self, system: str, code: str) -> bool:
         for inc in (self.vs.get("compose") or {}).get("include", []):
             if inc.get("system") != system:

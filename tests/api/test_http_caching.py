@@ -1,0 +1,154 @@
+"""Rendered-response cache, ETag / If-None-Match and Cache-Control."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import ANIMALS, FIXTURES, vs_url
+
+
+@pytest.fixture(scope="module")
+def fresh_app():
+    """An app of its own, so no other test has filled its response cache."""
+    from service import create_app
+
+    return create_app({"CONTENT_DIRS": [str(FIXTURES)]})
+
+
+@pytest.fixture
+def c(fresh_app):
+    return fresh_app.test_client()
+
+
+def test_a_repeated_get_operation_is_served_from_the_cache_with_identical_bytes(c):
+    url = f"/r4/ValueSet/$expand?url={vs_url('animals-all')}&count=3"
+    first = c.get(url)
+    second = c.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["X-Cache"] == "MISS"
+    assert second.headers["X-Cache"] == "HIT"
+    assert second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Content-Type"] == first.headers["Content-Type"]
+
+
+def test_query_parameter_order_does_not_matter(c):
+    a = c.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog")
+    b = c.get(f"/r5/CodeSystem/$lookup?code=dog&system={ANIMALS}")
+    assert a.status_code == 200 and b.headers["X-Cache"] == "HIT"
+    assert a.headers["ETag"] == b.headers["ETag"]
+
+
+def test_if_none_match_gives_304_without_a_body(c):
+    url = f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=cat"
+    first = c.get(url)
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = c.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    other = c.get(url, headers={"If-None-Match": 'W/"something-else"'})
+    assert other.status_code == 200 and other.data == first.data
+
+
+def test_the_etag_is_stable_although_expansions_carry_a_fresh_timestamp(fresh_app):
+    from service.api.caching import response_cache
+
+    url = f"/r4/ValueSet/$expand?url={vs_url('mammals')}"
+    client = fresh_app.test_client()
+    first = client.get(url)
+    response_cache(fresh_app).clear()
+    second = client.get(url)
+    assert second.headers["X-Cache"] == "MISS"
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert json.loads(second.data)["expansion"]["contains"] == json.loads(first.data)["expansion"]["contains"]
+
+
+def test_the_key_includes_language_and_fhir_version(c):
+    url = f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=parrot"
+    en = c.get(url)
+    de = c.get(url, headers={"Accept-Language": "de"})
+    r5 = c.get(url.replace("/r4/", "/r5/"))
+    assert len({en.headers["ETag"], de.headers["ETag"], r5.headers["ETag"]}) == 3
+    assert de.headers["X-Cache"] == "MISS"
+    assert "Accept-Language" in en.headers["Vary"]
+
+
+def test_post_operations_are_cached_by_body_hash(c):
+    body = {"resourceType": "Parameters", "parameter": [
+        {"name": "url", "valueUri": vs_url("pets")}, {"name": "count", "valueInteger": 2}]}
+    first = c.post("/r4/ValueSet/$expand", json=body)
+    second = c.post("/r4/ValueSet/$expand", json=body)
+    assert first.status_code == 200 and second.headers["X-Cache"] == "HIT"
+    assert second.data == first.data
+    body["parameter"][1]["valueInteger"] = 1
+    third = c.post("/r4/ValueSet/$expand", json=body)
+    assert third.headers["X-Cache"] == "MISS"
+    assert len(json.loads(third.data)["expansion"]["contains"]) == 1
+
+
+def test_inline_tx_resources_are_keyed_on_their_content(c):
+    def cs(display):
+        return {"resourceType": "CodeSystem", "url": "http://example.org/fhir/CodeSystem/inline", "version": "1",
+                "status": "active", "content": "complete", "concept": [{"code": "a", "display": display}]}
+
+    def lookup(display):
+        return c.post("/r4/CodeSystem/$lookup", json={"resourceType": "Parameters", "parameter": [
+            {"name": "system", "valueUri": "http://example.org/fhir/CodeSystem/inline"},
+            {"name": "code", "valueCode": "a"}, {"name": "tx-resource", "resource": cs(display)}]})
+    one, two = lookup("First"), lookup("Second")
+    assert one.status_code == two.status_code == 200
+    assert b"First" in one.data and b"Second" in two.data
+    assert two.headers["X-Cache"] == "MISS"
+
+
+def test_errors_are_not_cached(c):
+    url = f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=no-such-code"
+    first, second = c.get(url), c.get(url)
+    assert first.status_code == second.status_code
+    assert first.status_code >= 400
+    assert "X-Cache" not in second.headers
+
+
+def test_stored_resource_reads_have_cache_control_and_honour_if_none_match(c):
+    first = c.get("/r4/CodeSystem/animals")
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+    again = c.get("/r4/CodeSystem/animals", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_operation_gets_have_cache_control_and_healthz_is_left_alone(c):
+    r = c.get(f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=oak")
+    assert r.headers["Cache-Control"].startswith("public, max-age=")
+    h = c.get("/healthz")
+    assert "X-Cache" not in h.headers and "ETag" not in h.headers
+
+
+def test_with_the_store_off_etags_and_304_still_work():
+    from service import create_app
+
+    app = create_app({"CONTENT_DIRS": [str(FIXTURES)], "RESPONSE_CACHE_ITEMS": 0})
+    client = app.test_client()
+    url = f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=dog"
+    first, second = client.get(url), client.get(url)
+    assert second.headers["X-Cache"] == "MISS"
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_a_changed_configuration_changes_the_key(fresh_app):
+    client = fresh_app.test_client()
+    url = f"/r4/ValueSet/$expand?url={vs_url('animals-all')}"
+    first = client.get(url)
+    cfg = fresh_app.extensions["rrall"]["config"]
+    old = cfg["MAX_EXPANSION"]
+    cfg["MAX_EXPANSION"] = 3
+    try:
+        limited = client.get(url)
+    finally:
+        cfg["MAX_EXPANSION"] = old
+    assert first.status_code == 200
+    assert limited.status_code != 200 or limited.headers["ETag"] != first.headers["ETag"]
