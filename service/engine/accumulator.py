@@ -10,7 +10,7 @@ from ..errors import TooCostly
 from .codesystem import EXTENSION_PROPERTY_URIS, extension_properties
 from .languages import choose_display
 from .supplements import for_system
-from . import text_index
+from . import status_checks, text_index
 
 # Parameters echoed in expansion.parameter when the request gave them, in this order.
 ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLanguage", "valueCode"),
@@ -239,6 +239,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
             exp_params.append({"name": "used-supplement", "valueUri": sup.canonical})
     for name, canon in expander.warnings:
         exp_params.append({"name": name, "valueUri": canon})
+    exp_params.extend(status_checks.expansion_parameters(
+        [vs] + [cs.resource for cs in expander.used_cs_indexes]))
     expansion: dict = {}
     fragments = [canon for name, canon in expander.warnings if name == "used-fragment"]
     if fragments:

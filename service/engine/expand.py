@@ -50,6 +50,7 @@ class Expander:
         self.ctx = ctx
         self.registry = ctx.registry
         self.used_cs: list[str] = []
+        self.used_cs_indexes: list = []
         self.used_vs: list[str] = []
         self.used_supplements: list[str] = []
         self.warnings: list[tuple[str, str]] = []   # (parameter name, canonical)
@@ -99,6 +100,8 @@ class Expander:
             raise Processing(f"The code system definition for {url} has no content, so this expansion cannot be "
                              f"performed", issue_code="processing")
         self._note(self.used_cs, cs.canonical)
+        if cs not in self.used_cs_indexes:
+            self.used_cs_indexes.append(cs)
         if cs.content == "fragment":
             self.warnings.append(("used-fragment", cs.canonical))
         return cs

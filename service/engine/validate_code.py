@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import Unresolvable, issue
 from .expand import Expander
+from . import status_checks
 from .display_check import check_display
 from .validate_versions import VersionRules
 from .languages import choose_display
@@ -96,8 +97,12 @@ class CodeValidator(VersionRules):
                         o.issues.append(self._not_in_vs(o.system, None, o.code, None, Paths(kind)))
                     o.valid = not o.issues
                     o.found = False
+            if self.vs is not None and outcomes:
+                outcomes[0].issues.extend(status_checks.issues(self.vs))
             return self._cc_result(outcomes, cc)
         out = self.check(codings[0], Paths(kind))
+        if self.vs is not None:
+            out.issues.extend(status_checks.issues(self.vs))
         return self._result(out, out.issues)
 
     def check(self, coding: dict, p: Paths) -> Outcome:
@@ -157,6 +162,7 @@ class CodeValidator(VersionRules):
                                   tx_code="version-error", message_id="VALUESET_VERSION_CHECK",
                                   expression=p.version))
         o.version = cs.version
+        o.issues.extend(status_checks.issues(cs.resource))
         concept = cs.locate(code) if isinstance(code, str) else None
         if concept is None:
             if cs.content == "fragment":
@@ -411,7 +417,7 @@ def _tx_code(i: dict):
 REPORTED_STATUSES = {"retired", "deprecated", "withdrawn", "draft", "experimental", "inactive"}
 VS_DEPRECATED = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
 NOT_IN_MESSAGE = {"VALUESET_VALUE_MISMATCH_DEFAULT", "UNKNOWN_CODE_IN_FRAGMENT", "CONCEPT_DEPRECATED_IN_VALUESET",
-                  "INACTIVE_DISPLAY_FOUND", "CODE_CASE_DIFFERENCE"}
+                  "INACTIVE_DISPLAY_FOUND", "CODE_CASE_DIFFERENCE", *status_checks.MESSAGE_IDS.values()}
 
 
 def _message_id(i: dict):
