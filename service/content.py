@@ -1,12 +1,13 @@
 """Load content folders into a Registry: parse, validate with fhir.resources (via fhir_io), index.
 
 Load cache: validating ~100k concepts with fhir.resources takes seconds, so a file is validated
-only when its content hash is not yet known. Under the cache dir (``RRALL_CACHE_DIR``, default
-``.cache/`` in the repository; ``RRALL_CACHE_DIR=off`` disables it) ``validated/<key>`` marks a
-file that validated, and ``index/<key>.pickle`` holds its CodeSystemIndex (with the token index
-of large code systems), where key = sha256(file bytes) + code version (a hash of the modules that
-shape the index, the Python and fhir.resources versions). Warm starts then skip JSON parsing,
-validation and indexing. Pickles are only read from this local, self-written directory.
+only when its content hash is not yet known. Under the cache dir (``RRALL_CACHE_DIR``; default
+``.cache/`` in the repository, shared with the package cache; ``RRALL_CACHE_DIR=off`` disables
+it) ``validated/<key>`` marks a file that validated, and ``index/<key>.pickle`` holds its
+CodeSystemIndex (with the token index of large code systems), where key = sha256(file bytes) +
+code version (a hash of the modules that shape the index, the Python and fhir.resources
+versions). Warm starts then skip JSON parsing, validation and indexing. Pickles are only read
+from this local, self-written directory.
 """
 from __future__ import annotations
 
@@ -76,7 +77,10 @@ def cache_dir() -> Path | None:
     raw = os.environ.get("RRALL_CACHE_DIR")
     if raw is not None and raw.strip().lower() in ("", "off", "0", "none"):
         return None
-    return Path(raw) if raw else Path(__file__).resolve().parent.parent / ".cache"
+    if raw:
+        return Path(raw)
+    from .config import ROOT
+    return ROOT / ".cache"                 # the same folder as the parsed-package cache (config CACHE_DIR)
 
 
 def code_version() -> str:
