@@ -44,8 +44,8 @@ def _walk(res, convert):
 
 
 def _param(p, convert):
-    if not isinstance(p, dict):
-        return p
+    if not isinstance(p, dict) or ("resource" not in p and "part" not in p):
+        return p   # a plain value: nothing version-specific inside, no copy needed
     out = dict(p)
     if "resource" in p:
         out["resource"] = _walk(p["resource"], convert)

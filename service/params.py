@@ -6,6 +6,8 @@ single-valued parameter -> 400.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import Invalid
@@ -80,7 +82,12 @@ def _schema_for(names: set[str]) -> Schema:
 
 
 TYPED = BOOLEANS | INTEGERS | STRINGS | CODINGS | CONCEPTS
-_SCHEMA = _schema_for(TYPED)
+
+
+@lru_cache(maxsize=256)
+def _schema_for_names(names: frozenset) -> Schema:
+    """A schema declaring just the parameters present (marshmallow visits every declared field)."""
+    return _schema_for(set(names))
 _EXPECT = {**{n: "a boolean" for n in BOOLEANS}, **{n: "a non-negative integer" for n in INTEGERS},
            **{n: "a string" for n in STRINGS}, **{n: "a Coding" for n in CODINGS},
            **{n: "a CodeableConcept" for n in CONCEPTS}}
@@ -137,7 +144,7 @@ def coerce(params: dict[str, list]) -> dict[str, list]:
     if not typed:
         return params
     try:
-        loaded = _SCHEMA.load({k: [(_BOOL_TEXT.get(x, x) if k in BOOLEANS and isinstance(x, str) else x) for x in v]
+        loaded = _schema_for_names(frozenset(typed)).load({k: [(_BOOL_TEXT.get(x, x) if k in BOOLEANS and isinstance(x, str) else x) for x in v]
                                for k, v in typed.items()})
     except ValidationError as exc:
         name = next(iter(exc.messages))

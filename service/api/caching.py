@@ -90,7 +90,9 @@ def install(app) -> None:
     state = app.extensions["rrall"]
     cfg = state["config"]
     store = LRUCache(_setting(cfg, "RESPONSE_CACHE_ITEMS"), _setting(cfg, "RESPONSE_CACHE_BYTES"))
-    app.extensions[_EXT] = {"cache": store, "code": _code_fingerprint(), "max_age": _setting(cfg, "HTTP_MAX_AGE")}
+    app.extensions[_EXT] = {"cache": store, "code": _code_fingerprint(), "max_age": _setting(cfg, "HTTP_MAX_AGE"),
+                            "config": hashlib.sha256(repr(sorted((k, repr(v)) for k, v in cfg.items()))
+                                                     .encode()).hexdigest()[:12]}
     app.before_request(_before)
     app.after_request(_after)
     from ..engine import expansion_cache
@@ -107,15 +109,13 @@ def _request_key() -> str:
     if "content" not in ext or ext.get("registry") is not state["registry"]:
         ext["content"] = _content_fingerprint(state)   # computed once (again if the registry is swapped)
         ext["registry"] = state["registry"]
-    cfg = state["config"]
-    cfg_fp = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in cfg.items())).encode()).hexdigest()[:12]
     query = sorted((k, tuple(request.args.getlist(k))) for k in request.args)
     body = ""
     if request.method == "POST":
         body = hashlib.sha256(request.get_data(cache=True)).hexdigest() + "|" + (request.mimetype or "")
     raw = repr(("POST" if request.method == "POST" else "GET", request.path, query, body,
-                request.headers.get("Accept-Language", ""), request.headers.get("Accept", ""), request.host_url, request.script_root,
-                cfg_fp, ext["content"], ext["code"]))
+                request.headers.get("Accept-Language", ""), request.headers.get("Accept", ""),
+                request.scheme, request.host, request.script_root, ext["config"], ext["content"], ext["code"]))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
