@@ -147,6 +147,17 @@ def _contains_item(e, *, prefs, show_version, designations, properties, cs_props
     return item
 
 
+def _derived(c, code: str) -> list[dict] | None:
+    """parent / child / inactive from the hierarchy and status (None: not a derived property)."""
+    if code == "parent":
+        return [{"code": "parent", "valueCode": p} for p in c.parents]
+    if code == "child":
+        return [{"code": "child", "valueCode": k} for k in c.children]
+    if code == "inactive":
+        return [{"code": "inactive", "valueBoolean": c.inactive}]
+    return None
+
+
 def _properties(e, requested: list, sup_concepts: list, cs_props: dict, supplements=()) -> list[dict]:
     """Requested properties, plus the extension-borne ones (order, label, weight) and a non-active status."""
     if e.concept is None:
@@ -154,10 +165,19 @@ def _properties(e, requested: list, sup_concepts: list, cs_props: dict, suppleme
     sup_concepts_with_owner = [(sc, sup) for sup in supplements for sc in [sup.locate(e.code)] if sc is not None]
     c = e.concept
     props: list[dict] = []
+    if "*" in requested:   # every property the concept has, the derived ones included
+        requested = list(dict.fromkeys([p for p, _k, _v in c.properties] + ["parent", "child", "inactive"]
+                                       + [x for x in requested if x != "*"]))
     for code in requested:
         if code == "definition" and c.definition:
             props.append({"code": "definition", "valueString": c.definition})
             cs_props.setdefault("definition", STD_URI + "definition")
+        derived = _derived(c, code)
+        if derived is not None and not any(p == code for p, _k, _v in c.properties):
+            props.extend(derived)
+            if derived:
+                cs_props.setdefault(code, STD_URI + code)
+            continue
         sources = [(c.properties, e.cs)] + [(sc.properties, sup) for sc, sup in sup_concepts_with_owner]
         for plist, owner in sources:
             for pcode, key, value in plist:
@@ -216,6 +236,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
                 "date", "publisher"):
         if key in vs:
             out[key] = vs[key]
+    if params.get("includeDefinition", [False])[0] is True and "compose" in vs:
+        out["compose"] = vs["compose"]
     exp_params = []
     for name, vtype in ECHOED:
         if name in params:
@@ -259,7 +281,8 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     if exp_params:
         expansion["parameter"] = exp_params
     properties = params.get("property", [])
-    designations = params.get("includeDesignations", [False])[0] is True
+    # a designation filter asks for designations as much as includeDesignations does
+    designations = params.get("includeDesignations", [False])[0] is True or bool(params.get("designation"))
     cs_props: dict = {}
     show_version = bool(expander.multi_version_systems)
     if show_version:

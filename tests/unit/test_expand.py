@@ -265,3 +265,30 @@ def test_fixture_cycle_pair_is_really_a_cycle():
     a, b = load_fixture("ValueSet-cycle-a.json"), load_fixture("ValueSet-cycle-b.json")
     assert a["compose"]["include"][0]["valueSet"] == [b["url"]]
     assert b["compose"]["include"][0]["valueSet"] == [a["url"]]
+
+
+# ---- rendering: derived properties, designation filter, includeDefinition -----------------------
+def _item(out, code):
+    return next(c for c in out["expansion"]["contains"] if c["code"] == code)
+
+
+def test_property_parent_child_inactive_are_derived_from_the_hierarchy(make_ctx):
+    out = _render(make_ctx, "animals-all", params={"property": ["parent", "child", "inactive"]})
+    dog = _item(out, "dog")
+    assert {"code": "parent", "valueCode": "mammal"} in dog["property"]
+    assert {"code": "inactive", "valueBoolean": False} in dog["property"]
+    mammal = _item(out, "mammal")
+    assert {"code": "child", "valueCode": "dog"} in mammal["property"]
+    assert any(p["code"] == "parent" for p in out["expansion"]["property"])
+
+
+def test_designation_parameter_alone_includes_matching_designations(make_ctx):
+    out = _render(make_ctx, "animals-all", params={"designation": ["urn:ietf:bcp:47|de"]})
+    assert _item(out, "dog")["designation"] == [
+        {"language": "de", "use": {"system": "http://terminology.hl7.org/CodeSystem/designation-usage",
+                                   "code": "display"}, "value": "Hund"}]
+
+
+def test_include_definition_returns_the_compose(make_ctx):
+    assert "compose" in _render(make_ctx, "animals-all", params={"includeDefinition": [True]})
+    assert "compose" not in _render(make_ctx, "animals-all", params={})
