@@ -70,7 +70,7 @@ def capability_statement(fhir: str, cfg: dict, base: str) -> dict:
         "software": {"name": SOFTWARE, "version": cfg["SOFTWARE_VERSION"], "releaseDate": RELEASE_DATE},
         "implementation": {"description": "RR-ALL terminology service", "url": base},
         "fhirVersion": FHIR_VERSIONS[fhir],
-        "format": ["application/fhir+json", "application/json"],
+        "format": ["application/fhir+json", "application/json", "application/fhir+xml"],
         "rest": [{
             "mode": "server",
             "resource": resources,

@@ -12,6 +12,9 @@ from ..convert import r4_to_r5, r5_to_r4
 from ..errors import Invalid, TerminologyError
 
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
+XML_TYPES = ("application/fhir+xml", "application/xml", "text/xml", "application/xml+fhir")
+XML_FORMATS = {"xml", "fhir+xml"} | set(XML_TYPES)
+JSON_FORMATS = {"json", "fhir+json"} | set(JSON_TYPES)
 FORM_TYPE = "application/x-www-form-urlencoded"
 CONTROL_PARAMS = {"_format", "_pretty", "_summary", "_elements"}
 FILE_TYPES = {"$package": ("application/gzip", "application/x-gzip", "application/octet-stream"),
@@ -32,9 +35,14 @@ def raw_json_body(*, required: bool = False) -> dict | None:
         return None
     if ctype == FORM_TYPE and not required:
         return None
+    if ctype in XML_TYPES:
+        try:
+            return fhir_io.from_xml(raw, fhir_version())
+        except fhir_io.XMLError as exc:
+            raise Invalid(f"The request body is not acceptable FHIR XML: {exc}") from None
     if ctype and ctype not in JSON_TYPES:
-        raise TerminologyError(f"Unsupported Content-Type '{request.content_type}': use application/fhir+json",
-                               status=415, issue_code="not-supported")
+        raise TerminologyError(f"Unsupported Content-Type '{request.content_type}': use application/fhir+json "
+                               "or application/fhir+xml", status=415, issue_code="not-supported")
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -118,9 +126,16 @@ def check_resource(res, where: str) -> None:
 def render(resource: dict, status: int = 200, headers: dict | None = None) -> Response:
     if fhir_version() == "R4":
         resource = r5_to_r4(resource)
-    pretty = request.args.get("_pretty") == "true"
-    body = orjson.dumps(resource, option=orjson.OPT_INDENT_2 if pretty else 0)
-    resp = Response(body, status=status, mimetype=_response_mimetype())
+    body = None
+    if wants_xml():
+        try:
+            body, mimetype = fhir_io.to_xml(resource, fhir_version()), "application/fhir+xml"
+        except fhir_io.XMLError:
+            current_app.logger.exception("cannot render %s as XML; answering in JSON", resource.get("resourceType"))
+    if body is None:
+        pretty = request.args.get("_pretty") == "true"
+        body, mimetype = orjson.dumps(resource, option=orjson.OPT_INDENT_2 if pretty else 0), _response_mimetype()
+    resp = Response(body, status=status, mimetype=mimetype)
     if headers:
         resp.headers.update(headers)
     if request.method == "GET" and status == 200:
@@ -136,19 +151,46 @@ def _response_mimetype() -> str:
     return "application/fhir+json"
 
 
-def check_accept() -> None:
-    """406 when the client accepts neither JSON flavour."""
+def wants_xml() -> bool:
+    """XML when _format asks for it, or when Accept prefers an XML type to every JSON one."""
     fmt = request.args.get("_format")
     if fmt is not None:
-        if fmt not in ("json", "application/json", "application/fhir+json", "fhir+json"):
-            raise TerminologyError(f"Unsupported _format '{fmt}': this server speaks JSON", status=406,
+        return fmt.lower() in XML_FORMATS
+    accept = request.headers.get("Accept")
+    if not accept:
+        return False
+    best = {"json": -1.0, "xml": -1.0}
+    for item in accept.split(","):
+        mtype, _, rest = item.partition(";")
+        mtype = mtype.strip().lower()
+        q = 1.0
+        for param in rest.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        kind = "xml" if mtype in XML_TYPES else "json" if mtype in JSON_TYPES or mtype in ("*/*", "application/*") \
+            else None
+        if kind:
+            best[kind] = max(best[kind], q)
+    return best["xml"] > best["json"]
+
+
+def check_accept() -> None:
+    """406 when the client accepts neither JSON nor XML."""
+    fmt = request.args.get("_format")
+    if fmt is not None:
+        if fmt.lower() not in JSON_FORMATS | XML_FORMATS:
+            raise TerminologyError(f"Unsupported _format '{fmt}': use json or xml", status=406,
                                    issue_code="not-supported")
         return
     accept = request.headers.get("Accept")
     if not accept:
         return
     types = [a.split(";")[0].strip().lower() for a in accept.split(",")]
-    if any(t in JSON_TYPES or t in ("*/*", "application/*") for t in types):
+    if any(t in JSON_TYPES or t in XML_TYPES or t in ("*/*", "application/*") for t in types):
         return
     if any(t in FILE_TYPES.get(request.path.rsplit("/", 1)[-1].rsplit(".", 1)[-1], ()) for t in types):
         return      # file downloads (service/api/integrator.py): $package, $expand.csv

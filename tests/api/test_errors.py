@@ -56,8 +56,14 @@ def test_wrong_resource_type_is_400(client):
 
 
 def test_unsupported_content_type_is_415(client):
-    r = client.post("/r4/ValueSet/$expand", data="<Parameters/>", content_type="application/fhir+xml")
+    r = client.post("/r4/ValueSet/$expand", data="url=x", content_type="text/plain")
     assert_oo(r, 415)
+
+
+def test_unsafe_xml_body_is_400(client):
+    body = ('<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            '<Parameters xmlns="http://hl7.org/fhir"><parameter><name value="&x;"/></parameter></Parameters>')
+    assert_oo(client.post("/r4/ValueSet/$expand", data=body, content_type="application/fhir+xml"), 400)
 
 
 @pytest.mark.parametrize("path", ["/r4/metadata", "/r5/ValueSet/pets", "/r4/ValueSet/pets/$expand"])
@@ -65,8 +71,8 @@ def test_accept_html_is_406(client, path):
     assert_oo(client.get(path, headers={"Accept": "text/html"}), 406)
 
 
-def test_format_xml_is_406(client):
-    assert_oo(client.get("/r4/metadata?_format=xml"), 406)
+def test_unknown_format_is_406(client):
+    assert_oo(client.get("/r4/metadata?_format=turtle"), 406)
 
 
 def test_accept_wildcard_and_fhir_json_are_fine(client):
@@ -242,7 +248,7 @@ def test_malformed_input_never_causes_a_server_error(client, name, body):
 BAD_QUERIES = ["system=x&code=y", "count=abc", "offset=-1", "activeOnly=maybe", "url=", "code=&system=",
                "displayLanguage=%25%25", "displayLanguage=en;q=x", "coding=x", "codeableConcept=x", "valueSet=x",
                "tx-resource=x", "property=*", f"url={vs_url('cycle-a')}", "url=http://nowhere.org/vs",
-               "system=urn:oid:1.2&code=1", "_format=xml"]
+               "system=urn:oid:1.2&code=1", "_format=turtle"]
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
