@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 import orjson
 
+from .content import full_resource
 from .engine.codesystem import CodeSystemIndex
 from .engine.registry import KINDS
 from .engine.versions import split_canonical
@@ -29,7 +30,7 @@ CORE = {"R4": ("hl7.fhir.r4.core", "4.0.1"), "R5": ("hl7.fhir.r5.core", "5.0.0")
 
 
 def resource_of(entry) -> dict:
-    return entry.resource if isinstance(entry, CodeSystemIndex) else entry
+    return full_resource(entry) if isinstance(entry, CodeSystemIndex) else entry
 
 
 # ---- ValueSet/$bundle -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .engine.registry import Registry
 
 CACHE_FORMAT = "1"
 TEXT_INDEX_MIN = 5000          # build (and cache) the token index at load time from this many concepts
+TRIM_MIN = 20000               # from this many concepts, the resource JSON is not kept in memory
 _CODE_FILES = ("content.py", "convert.py", "engine/codesystem.py", "engine/text_index.py")
 _code_version: str | None = None
 
@@ -172,6 +173,7 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
             index = cache.load_index(key) if trusted else None
             if index is not None:
                 cache.stats["index_hits"] += 1
+                index.source_path = str(path)
                 loaded.append((index.resource, index))
                 continue
             data, file_problems = _parse(path, raw)
@@ -193,6 +195,12 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
                 if len(index.ordered) >= TEXT_INDEX_MIN:
                     from .engine.text_index import for_codesystem
                     for_codesystem(index)
+                if len(index.ordered) >= TRIM_MIN:
+                    # the index answers every operation; keep the concepts only on disk (read route)
+                    index.resource = {k: v for k, v in resource.items() if k != "concept"}
+                    index.trimmed = True
+                    resource = index.resource
+                index.source_path = str(path)
                 cache.stats["index_built"] += 1
                 cache.store_index(key, index)
             loaded.append((resource, index))
@@ -217,3 +225,15 @@ def _parse(path: Path, raw: bytes) -> tuple[dict | None, list]:
     if not isinstance(data, dict) or data.get("resourceType") not in ("CodeSystem", "ValueSet", "ConceptMap"):
         return None, [(str(path), "", "not a CodeSystem, ValueSet or ConceptMap")]
     return data, []
+
+
+def full_resource(entry) -> dict:
+    """The whole resource of a registry entry (re-read from its file when its concepts were trimmed)."""
+    resource = entry.resource if hasattr(entry, "resource") else entry
+    if getattr(entry, "trimmed", False) and getattr(entry, "source_path", None):
+        from .convert import r4_to_r5
+        try:
+            return r4_to_r5(json.loads(Path(entry.source_path).read_text(encoding="utf-8-sig")))
+        except (OSError, ValueError):
+            return resource
+    return resource

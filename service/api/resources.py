@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ..capabilities import FHIR_VERSIONS, capability_statement, terminology_capabilities
+from ..content import full_resource
 from ..errors import Invalid, NotFound
 from .http import config, fhir_version, registry, render
 
@@ -40,7 +41,7 @@ def read(rtype, rid):
     entry = registry().by_id(rtype, rid)
     if entry is None:
         raise NotFound(f"{rtype}/{rid} is not known")
-    return render(_resource(entry), headers={"Cache-Control": "public, max-age=300"})
+    return render(full_resource(entry), headers={"Cache-Control": "public, max-age=300"})
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -63,6 +64,10 @@ def search(rtype):
     hits = []
     for entry in registry().all(rtype):
         res = _resource(entry)
+        if getattr(entry, "trimmed", False):   # a large code system: its concepts are not in the searchset
+            res = dict(res, meta={**res.get("meta", {}), "tag": [{
+                "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "SUBSETTED",
+                "display": "subsetted"}]})
         if _matches(res):
             hits.append(res)
     hits.sort(key=lambda r: (r.get("url", ""), r.get("version") or "", r.get("id", "")))

@@ -82,6 +82,8 @@ class CodeSystemIndex:
 
     def __init__(self, resource: dict):
         self.resource = resource
+        self.trimmed = False        # True when resource no longer holds the concepts (large systems)
+        self.source_path = None     # the content file it came from, if any
         self.url: str | None = resource.get("url")
         self.version: str | None = resource.get("version")
         self.name = resource.get("name")

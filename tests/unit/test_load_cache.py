@@ -95,3 +95,16 @@ def test_inline_and_overlay_value_sets_are_not_memoised(registry, make_ctx):
     params = {"url": [vs_url("pets")]}
     ops.expand(make_ctx(params), params)
     assert len(expansion_cache._cache) == 1
+
+
+def test_large_code_systems_keep_their_concepts_on_disk_only(monkeypatch, tmp_path):
+    from helpers import ANIMALS, FIXTURES
+    from service import content
+
+    monkeypatch.setattr(content, "TRIM_MIN", 3)
+    reg = content.load_registry([str(FIXTURES)], cache=content.LoadCache(None))
+    cs = reg.resolve("CodeSystem", ANIMALS)
+    assert cs.trimmed and "concept" not in cs.resource
+    assert cs.locate("dog") is not None                      # the index still answers
+    full = content.full_resource(cs)
+    assert any(c["code"] == "animal" for c in full["concept"])
