@@ -388,9 +388,12 @@ class CodeValidator(VersionRules):
         valid = [o for o in outcomes if o.valid]
         issues: list[dict] = []
         if valid:
+            # one coding in the value set is enough; the others need not be in it (no issue for that),
+            # but every coding must still be a valid code: their other errors make the result false
             for o in outcomes:
-                issues.extend(_soften_not_in_vs(o.issues) if not o.valid else o.issues)
-            return self._result(valid[0], issues, cc, True)
+                issues.extend(o.issues if o.valid else [i for i in o.issues if _tx_code(i) != "not-in-vs"])
+            ok = not any(i["severity"] in ("error", "fatal") for i in issues)
+            return self._result(valid[0], issues, cc, ok)
         not_in_vs = all(any(_tx_code(i) == "not-in-vs" for i in o.issues) for o in outcomes)
         if self.vs is not None and not_in_vs:
             issues.append(issue("error", "code-invalid", f"No valid coding was found for the value set "
