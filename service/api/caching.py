@@ -109,7 +109,8 @@ def _request_key() -> str:
     if "content" not in ext or ext.get("registry") is not state["registry"]:
         ext["content"] = _content_fingerprint(state)   # computed once (again if the registry is swapped)
         ext["registry"] = state["registry"]
-    query = sorted((k, tuple(request.args.getlist(k))) for k in request.args)
+    # the raw query, ordered by parameter name (stable: repeated parameters keep their order)
+    query = sorted(request.query_string.split(b"&"), key=lambda kv: kv.split(b"=", 1)[0])
     body = ""
     if request.method == "POST":
         body = hashlib.sha256(request.get_data(cache=True)).hexdigest() + "|" + (request.mimetype or "")
@@ -132,11 +133,7 @@ def _before():
     hit = response_cache().get(key)
     if hit is None:
         return None
-    resp = Response(hit.body, status=hit.status)
-    resp.headers.clear()
-    for name, value in hit.headers:
-        resp.headers.add(name, value)
-    resp.headers["X-Cache"] = "HIT"
+    resp = Response(hit.body, status=hit.status, headers=hit.headers + (("X-Cache", "HIT"),))
     g.http_cache_hit = True
     return resp
 
