@@ -1,7 +1,9 @@
 """HTTP caching: rendered-response cache, ETag / If-None-Match, Cache-Control.
 
-Installed by ``create_app`` as a before/after-request pair, so views stay unaware of it; it also
-prepares the memoised expansions of large whole-code-system value sets before workers fork.
+Installed by ``create_app``: a WSGI middleware in front of Flask answers cache hits and 304s without
+entering Flask at all (so a hit costs about what a trivial route costs), and an after-request hook
+marks, tags and offers each cacheable miss for storing. Views stay unaware of it. It also prepares
+the memoised expansions of large whole-code-system value sets before workers fork.
 
 * Cacheable requests: GET/POST of the terminology operations ($lookup, $validate-code,
   $subsumes, $expand, $translate, $batch-validate-code) and GET reads/searches of CodeSystem,
@@ -23,11 +25,13 @@ HTTP_MAX_AGE; environment RRALL_RESPONSE_CACHE_ITEMS, RRALL_RESPONSE_CACHE_BYTES
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import uuid
+from http import HTTPStatus
 from pathlib import Path
 
-from flask import Response, current_app, g, request
+from flask import current_app, request
 
 from ..cache import CachedResponse, LRUCache
 
@@ -93,7 +97,7 @@ def install(app) -> None:
     app.extensions[_EXT] = {"cache": store, "code": _code_fingerprint(), "max_age": _setting(cfg, "HTTP_MAX_AGE"),
                             "config": hashlib.sha256(repr(sorted((k, repr(v)) for k, v in cfg.items()))
                                                      .encode()).hexdigest()[:12]}
-    app.before_request(_before)
+    app.wsgi_app = CacheMiddleware(app.wsgi_app, app)
     app.after_request(_after)
     from ..engine import expansion_cache
     expansion_cache.prewarm(state["registry"], max_expansion=cfg["MAX_EXPANSION"])   # before the fork
@@ -103,39 +107,101 @@ def response_cache(app=None) -> LRUCache:
     return (app or current_app).extensions[_EXT]["cache"]
 
 
-def _request_key() -> str:
-    state = current_app.extensions["rrall"]
-    ext = current_app.extensions[_EXT]
+def environ_key(environ: dict, body: bytes, state: dict, ext: dict) -> str:
+    """The cache key (and weak ETag) of a request, from its WSGI environ."""
     if "content" not in ext or ext.get("registry") is not state["registry"]:
         ext["content"] = _content_fingerprint(state)   # computed once (again if the registry is swapped)
         ext["registry"] = state["registry"]
     # the raw query, ordered by parameter name (stable: repeated parameters keep their order)
-    query = sorted(request.query_string.split(b"&"), key=lambda kv: kv.split(b"=", 1)[0])
-    body = ""
-    if request.method == "POST":
-        body = hashlib.sha256(request.get_data(cache=True)).hexdigest() + "|" + (request.mimetype or "")
-    raw = repr(("POST" if request.method == "POST" else "GET", request.path, query, body,
-                request.headers.get("Accept-Language", ""), request.headers.get("Accept", ""),
-                request.scheme, request.host, request.script_root, ext["config"], ext["content"], ext["code"]))
+    query = sorted(environ.get("QUERY_STRING", "").encode("latin-1").split(b"&"),
+                   key=lambda kv: kv.split(b"=", 1)[0])
+    post = environ.get("REQUEST_METHOD") == "POST"
+    body_part = (hashlib.sha256(body).hexdigest() + "|" + environ.get("CONTENT_TYPE", "").split(";")[0].strip()
+                 .lower()) if post else ""
+    raw = repr(("POST" if post else "GET", environ.get("PATH_INFO", ""), query, body_part,
+                environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ACCEPT", ""),
+                environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+                environ.get("SCRIPT_NAME", ""), ext["config"], ext["content"], ext["code"]))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _before():
-    if not cacheable(request.method, request.path):
-        return None
-    key = _request_key()
-    g.http_cache_key = key
-    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(key):
-        resp = Response(status=304)
-        resp.set_etag(key, weak=True)
-        _common_headers(resp)
-        return resp
-    hit = response_cache().get(key)
-    if hit is None:
-        return None
-    resp = Response(hit.body, status=hit.status, headers=hit.headers + (("X-Cache", "HIT"),))
-    g.http_cache_hit = True
-    return resp
+def _etag_matches(header: str, key: str) -> bool:
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*":
+            return True
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if tag.strip('"') == key:
+            return True
+    return False
+
+
+MAX_KEYED_BODY = 8 * 1024 * 1024   # larger POST bodies are passed through uncached
+
+
+class CacheMiddleware:
+    """Answers cache hits and If-None-Match before Flask; stores the misses Flask marked as storable."""
+
+    def __init__(self, wsgi_app, flask_app):
+        self.wsgi_app = wsgi_app
+        self.state = flask_app.extensions["rrall"]
+        self.ext = flask_app.extensions[_EXT]
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET")
+        if not cacheable(method, environ.get("PATH_INFO", "")):
+            return self.wsgi_app(environ, start_response)
+        body = b""
+        if method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_KEYED_BODY:
+                return self.wsgi_app(environ, start_response)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        key = environ_key(environ, body, self.state, self.ext)
+        environ[KEY_ENV] = key
+        get_like = method in ("GET", "HEAD")
+        if get_like and environ.get("HTTP_IF_NONE_MATCH") and _etag_matches(environ["HTTP_IF_NONE_MATCH"], key):
+            start_response("304 NOT MODIFIED", [("ETag", f'W/"{key}"'), *self._common(get_like)])
+            return [b""]
+        hit = self.ext["cache"].get(key)
+        if hit is not None:
+            status = HTTPStatus(hit.status)
+            start_response(f"{status.value} {status.phrase}",
+                           [*hit.headers, ("Content-Length", str(len(hit.body))), ("X-Cache", "HIT")])
+            return [b"" if method == "HEAD" else hit.body]
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        app_iter = self.wsgi_app(environ, capture)
+        if not environ.get(STORE_ENV) or not captured.get("status", "").startswith("200"):
+            return app_iter
+        try:
+            data = b"".join(app_iter)
+        finally:
+            if hasattr(app_iter, "close"):
+                app_iter.close()
+        headers = tuple((k, v) for k, v in captured["headers"] if k.lower() not in _DROP_HEADERS)
+        self.ext["cache"].put(key, CachedResponse(200, headers, data))
+        return [data]
+
+    def _common(self, get_like: bool) -> list[tuple[str, str]]:
+        out = [("Vary", "Accept, Accept-Language")]
+        if get_like:
+            out.append(("Cache-Control", f"public, max-age={self.ext['max_age']}"))
+        return out
+
+
+KEY_ENV = "rrall.cache_key"
+STORE_ENV = "rrall.cache_store"
 
 
 def _common_headers(resp) -> None:
@@ -146,13 +212,13 @@ def _common_headers(resp) -> None:
 
 
 def _after(resp):
-    key = g.get("http_cache_key")
-    if key is None or g.get("http_cache_hit") or resp.status_code != 200:
+    """Tag a cacheable 200 with its ETag and caching headers; mark it storable unless it streams."""
+    key = request.environ.get(KEY_ENV)
+    if key is None or resp.status_code != 200:
         return resp
     resp.set_etag(key, weak=True)
     _common_headers(resp)
     resp.headers["X-Cache"] = "MISS"
     if not resp.direct_passthrough and not resp.is_streamed:
-        headers = tuple((k, v) for k, v in resp.headers.items() if k.lower() not in _DROP_HEADERS)
-        response_cache().put(key, CachedResponse(resp.status_code, headers, resp.get_data()))
+        request.environ[STORE_ENV] = True
     return resp
