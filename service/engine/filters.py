@@ -129,10 +129,12 @@ class Filter:
                 rx = _compile(value, cs.url)
                 return lambda c: c.display is not None and rx.fullmatch(c.display) is not None
         std = _standard_meaning(cs, prop)
-        if std in ("inactive", "notSelectable"):
-            # the concept flag, so a concept without the property counts as false; only the exact
+        if std == "notSelectable" and prop not in cs.property_defs:
+            prop = cs._std_code("notSelectable")   # named by its standard code, declared under another
+        if std == "inactive":
+            # the concept flag (from the inactive property or an inactive status); only the exact
             # literals true/false are booleans ('TRUE' matches nothing)
-            attr = "inactive" if std == "inactive" else "abstract"
+            attr = "inactive"
             if op == "=":
                 if value not in ("true", "false"):
                     return lambda c: False

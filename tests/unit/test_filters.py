@@ -130,7 +130,9 @@ def test_supported_ops_cover_the_brief():
                                   "generalizes", "child-of", "descendent-leaf", "exists"}
 
 
-def test_not_selectable_filter_treats_a_missing_property_as_false():
+def test_not_selectable_filter_matches_explicit_values_only():
+    """notSelectable = false does not match a concept that has no notSelectable property (its state is
+    unknown), whether the filter names the property by its declared code or its standard code."""
     from service.engine.codesystem import CodeSystemIndex
     from service.engine.filters import compile_filters, select
 
@@ -143,7 +145,10 @@ def test_not_selectable_filter_treats_a_missing_property_as_false():
     for prop in ("ns", "notSelectable"):
         false = select(cs, compile_filters(cs, [{"property": prop, "op": "=", "value": "false"}], "f"))
         true = select(cs, compile_filters(cs, [{"property": prop, "op": "=", "value": "true"}], "f"))
-        assert [c.code for c in false] == ["b", "c"] and [c.code for c in true] == ["a"]
+        out = select(cs, compile_filters(cs, [{"property": prop, "op": "not-in", "value": "true"}], "f"))
+        assert [c.code for c in false] == ["b"] and [c.code for c in true] == ["a"]
+        assert [c.code for c in out] == ["b", "c"]
+    assert cs.locate("a").abstract and not cs.locate("c").abstract
 
 
 def _cs(**extra):
@@ -166,7 +171,8 @@ def _codes(cs, *filters):
 def test_boolean_filter_values_are_exact_literals():
     cs = _cs()
     assert _codes(cs, {"property": "notSelectable", "op": "=", "value": "TRUE"}) == []
-    assert _codes(cs, {"property": "notSelectable", "op": "=", "value": "false"}) == ["root", "leaf1", "leaf2"]
+    assert _codes(cs, {"property": "inactive", "op": "=", "value": "TRUE"}) == []
+    assert _codes(cs, {"property": "inactive", "op": "=", "value": "false"}) == ["root", "leaf1", "leaf2"]
 
 
 def test_exists_needs_a_boolean_value():
