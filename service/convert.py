@@ -139,10 +139,14 @@ def _ext_parts(ext):
     return out
 
 
+# ConceptMap scope elements: (R4 name, R5 name)
+_CM_SCOPE = (("sourceUri", "sourceScopeUri"), ("sourceCanonical", "sourceScopeCanonical"),
+             ("targetUri", "targetScopeUri"), ("targetCanonical", "targetScopeCanonical"))
+
+
 def _cm_r4_to_r5(cm):
     out = dict(cm)
-    for r4, r5 in (("sourceUri", "sourceScopeUri"), ("sourceCanonical", "sourceScopeCanonical"),
-                   ("targetUri", "targetScopeUri"), ("targetCanonical", "targetScopeCanonical")):
+    for r4, r5 in _CM_SCOPE:
         if r4 in out:
             out[r5] = out.pop(r4)
     groups = []
@@ -240,8 +244,7 @@ def _contains_r5_to_r4(c):
 
 def _cm_r5_to_r4(cm):
     out = dict(cm)
-    for r5, r4 in (("sourceScopeUri", "sourceUri"), ("sourceScopeCanonical", "sourceCanonical"),
-                   ("targetScopeUri", "targetUri"), ("targetScopeCanonical", "targetCanonical")):
+    for r4, r5 in _CM_SCOPE:
         if r5 in out:
             out[r4] = out.pop(r5)
     for key in ("property", "additionalAttribute", "versionAlgorithmString", "copyrightLabel"):
