@@ -92,7 +92,7 @@ def apply_valueset_defaults(ctx: OpContext, vs: dict, params: dict) -> dict:
     merged.update(defaults)
     if "displayLanguage" in defaults and ctx.prefs.source != "param" and not ctx.prefs:
         ctx.prefs = parse_language_list(defaults["displayLanguage"][0], "param")
-    ctx.params = merged
+    ctx.set_params(merged)   # version parameters a value set declares take effect too
     return merged
 
 

@@ -129,7 +129,7 @@ def _etag_matches(header: str, key: str) -> bool:
     for tag in header.split(","):
         tag = tag.strip()
         if tag == "*":
-            return True
+            return False   # "any current representation": existence is not known before the view runs
         if tag.startswith("W/"):
             tag = tag[2:]
         if tag.strip('"') == key:
@@ -158,8 +158,9 @@ class CacheMiddleware:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = -1
-            if length < 0 or length > MAX_KEYED_BODY:
-                return self.wsgi_app(environ, start_response)
+            chunked = not environ.get("CONTENT_LENGTH") and environ.get("HTTP_TRANSFER_ENCODING")
+            if length < 0 or length > MAX_KEYED_BODY or chunked:
+                return self.wsgi_app(environ, start_response)   # not keyed: passed through uncached
             body = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
@@ -182,7 +183,8 @@ class CacheMiddleware:
             return start_response(status, headers, exc_info)
 
         app_iter = self.wsgi_app(environ, capture)
-        if not environ.get(STORE_ENV) or not captured.get("status", "").startswith("200"):
+        if (method == "HEAD" or not environ.get(STORE_ENV)       # a HEAD answer has no body to store
+                or not captured.get("status", "").startswith("200")):
             return app_iter
         try:
             data = b"".join(app_iter)

@@ -1,8 +1,6 @@
 """The only place that filters by text, counts, limits and pages an expansion, and renders it."""
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from datetime import datetime, timezone
 
@@ -23,25 +21,18 @@ STD_URI = "http://hl7.org/fhir/concept-properties#"
 STATUS_URI = STD_URI + "status"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-_WORD = re.compile(r"[\w]+", re.UNICODE)
+_WORD = text_index._WORD
 
 
 def text_matcher(text: str | None):
     """Word-prefix, case- and accent-insensitive matcher for the $expand `filter` parameter."""
-    if not text or not text.strip():
-        return None
-    terms = [_fold(t) for t in _WORD.findall(text)]
-    if not terms:
+    terms = text_index.terms_of(text)
+    if terms is None:
         return None
 
     def match(candidates: list[str]) -> bool:
         for cand in candidates:
-            words = [_fold(w) for w in _WORD.findall(cand)]
+            words = [text_index.fold(w) for w in _WORD.findall(cand)]
             if all(any(w.startswith(t) for w in words) for t in terms):
                 return True
         return False

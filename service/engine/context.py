@@ -15,10 +15,16 @@ class OpContext:
                  max_expansion: int = 1000, deadline_s: float = 10.0, max_walk: int = 1_000_000):
         self.registry = registry
         self.prefs = prefs or LanguagePrefs([], "none", None)
-        self.params = params or {}
         self.max_expansion = max_expansion   # codes rendered without an explicit count
         self.max_walk = max_walk             # codes a compose walk may collect before giving up
         self.deadline = time.monotonic() + deadline_s
+        self.set_params(params or {})
+        self.active_only = False
+        self.supplements: list = []   # CodeSystem supplements applied to this operation
+
+    def set_params(self, params: dict) -> None:
+        """The operation's parameters, and the version choices they make (url -> version)."""
+        self.params = params
         self.system_version: dict[str, str] = {}
         self.force_version: dict[str, str] = {}
         self.check_version: dict[str, str] = {}
@@ -27,12 +33,12 @@ class OpContext:
                              ("system-version", self.system_version),
                              ("force-system-version", self.force_version),
                              ("check-system-version", self.check_version)):
-            for value in self.params.get(name, []):
+            for value in params.get(name, []):
+                if not isinstance(value, str):
+                    continue
                 url, ver = split_canonical(value)
                 if ver:
                     target[url] = ver
-        self.active_only = False
-        self.supplements: list = []   # CodeSystem supplements applied to this operation
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:

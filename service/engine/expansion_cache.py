@@ -38,8 +38,8 @@ def _key(expander, vs: dict):
         return None                                          # inline or otherwise not the stored one
     return (id(registry), id(vs), ctx.max_expansion,
             tuple(sorted(ctx.force_version.items())), tuple(sorted(ctx.system_version.items())),
-            tuple(sorted(ctx.check_version.items())), tuple(map(str, ctx.params.get("versionsMatch", []))),
-            getattr(ctx, "max_walk", None))
+            tuple(sorted(ctx.check_version.items())), tuple(sorted(ctx.valueset_version.items())),
+            tuple(map(str, ctx.params.get("versionsMatch", []))), getattr(ctx, "max_walk", None))
 
 
 def entries(expander, vs: dict) -> list:

@@ -21,13 +21,18 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 
+from ..errors import Invalid
+
 _WORD = re.compile(r"[\w]+", re.UNICODE)   # the tokenisation of accumulator.text_matcher
 _ATTR = "_text_index"
 _MAX_CHAR = "\U0010ffff"
 
 
+MAX_TERMS = 20   # distinct words in one text filter; more is refused rather than searched
+
+
 def fold(word: str) -> str:
-    """Identical to accumulator._fold (NFKD, drop combining marks, lower-case); ASCII fast path."""
+    """Folded for matching: NFKD, combining marks dropped, lower-case; ASCII fast path."""
     if word.isascii():
         return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
@@ -38,7 +43,11 @@ def terms_of(text: str | None) -> list[str] | None:
     """The folded filter terms, or None when the text filters nothing (as text_matcher returns None)."""
     if not text or not text.strip():
         return None
-    terms = [fold(t) for t in _WORD.findall(text)]
+    terms = list(dict.fromkeys(fold(t) for t in _WORD.findall(text)))
+    # a term that starts another term adds nothing: the longer one already needs such a word
+    terms = [t for t in terms if not any(o != t and o.startswith(t) for o in terms)]
+    if len(terms) > MAX_TERMS:
+        raise Invalid(f"The text filter has {len(terms)} different words; at most {MAX_TERMS} are supported")
     return terms or None
 
 

@@ -141,8 +141,13 @@ class _Finder:
         self.reverse_shape = reverse_shape
         self.fill_display = fill_display
         self.matches: list[dict] = []
+        self._visited: set = set()   # (map, code) pairs walked, so other-map chains cannot fan out
 
     def forward(self, cm, code, system, version, target_system, *, depth: int) -> None:
+        if (id(cm), code) in self._visited:
+            return
+        self._visited.add((id(cm), code))
+        self.ctx.check_deadline()
         for group in cm.get("group", []) or []:
             g_src, g_src_ver = _group_side(group, "source")
             g_tgt, g_tgt_ver = _group_side(group, "target")
