@@ -26,6 +26,7 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     if registry is None:
         registry = load_registry(cfg["CONTENT_DIRS"])
     app.extensions["rrall"] = {"config": cfg, "registry": registry}
+    app.config["MAX_CONTENT_LENGTH"] = cfg.get("MAX_BODY_BYTES", 32 * 1024 * 1024)   # larger bodies: 413
     app.url_map.converters["fhirid"] = FhirIdConverter
 
     from .api import conceptmap, http, integrator, resources, terminology

@@ -7,14 +7,25 @@ the service works on plain dicts and slotted objects.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 R4 = "R4"
 R5 = "R5"
 
 
-@lru_cache(maxsize=None)
 def _model_class(fhir_version: str, resource_type: str):
+    """The model class for a resource type, or None; names that cannot be FHIR types are not looked up."""
+    if not isinstance(resource_type, str) or not _TYPE_NAME.match(resource_type):
+        return None
+    return _model_class_cached(fhir_version, resource_type)
+
+
+_TYPE_NAME = re.compile(r"^[A-Z][A-Za-z]{1,63}$")
+
+
+@lru_cache(maxsize=512)
+def _model_class_cached(fhir_version: str, resource_type: str):
     if fhir_version == R4:
         from fhir.resources.R4B import get_fhir_model_class
     else:

@@ -7,6 +7,7 @@ import orjson
 from flask import Response, current_app, g, request
 
 from .. import fhir_io
+from ..cache import LRUCache
 from .. import params as P
 from ..convert import r4_to_r5, r5_to_r4
 from ..errors import Invalid, TerminologyError
@@ -96,8 +97,7 @@ def operation_params(body_resource_param: str | None = None) -> dict:
     return params
 
 
-_VALID_HASHES: dict[str, None] = {}
-_VALID_HASHES_MAX = 2048
+_VALID_HASHES = LRUCache(max_items=2048, max_bytes=1 << 40)   # thread-safe; keys of resources that validated
 
 
 def check_resource(res, where: str) -> None:
@@ -108,7 +108,7 @@ def check_resource(res, where: str) -> None:
     if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
         raise Invalid(f"The '{where}' parameter must carry a FHIR resource")
     key = fhir_version() + hashlib.sha256(orjson.dumps(res, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    if key in _VALID_HASHES:
+    if _VALID_HASHES.get(key) is not None:
         return
     version = fhir_io.R4 if fhir_version() == "R4" else fhir_io.R5
     try:
@@ -118,9 +118,7 @@ def check_resource(res, where: str) -> None:
     problems = fhir_io.validate_resource(shaped, version, shape_only=True)
     if problems:
         raise Invalid(f"The {res.get('resourceType')} in '{where}' is not valid FHIR: {_problem_text(problems)}")
-    if len(_VALID_HASHES) >= _VALID_HASHES_MAX:
-        _VALID_HASHES.pop(next(iter(_VALID_HASHES)))
-    _VALID_HASHES[key] = None
+    _VALID_HASHES.put(key, True)
 
 
 def render(resource: dict, status: int = 200, headers: dict | None = None) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -131,7 +132,7 @@ _PACKAGE_CACHE: dict[tuple, bytes] = {}
 def package():
     cfg, version = config(), fhir_version()
     reg = _content_registry()
-    key = (id(reg), version, cfg["PACKAGE_NAME"], cfg["SOFTWARE_VERSION"])
+    key = (getattr(reg, "content_hash", None) or id(reg), version, cfg["PACKAGE_NAME"], cfg["SOFTWARE_VERSION"])
     data = _PACKAGE_CACHE.get(key)
     if data is None:
         convert = (lambda r: r5_to_r4(r)) if version == "R4" else (lambda r: r)
@@ -187,7 +188,13 @@ def batch():
     if len(entries) > MAX_BATCH_ENTRIES:
         raise TerminologyError(f"Too many entries in the batch ({len(entries)} > {MAX_BATCH_ENTRIES})",
                                status=422, issue_code="too-costly")
-    out = [_batch_entry(e, i) for i, e in enumerate(entries)]
+    deadline = time.monotonic() + float(config().get("DEADLINE_SECONDS", 10.0))   # for the whole batch
+    out = []
+    for i, e in enumerate(entries):
+        if time.monotonic() > deadline:
+            out.append(_entry_error(422, f"Bundle.entry[{i}] was not run: the batch took too long", "too-costly"))
+        else:
+            out.append(_batch_entry(e, i))
     return _json_response({"resourceType": "Bundle", "type": "batch-response", "entry": out})
 
 
@@ -218,7 +225,7 @@ def _batch_entry(entry, i: int) -> dict:
     segments = path.split("/")
     if not path or any(s in ("", ".", "..") for s in segments):
         return _entry_error(400, f"Bundle.entry[{i}].request.url '{url}' is not an operation or resource path")
-    if path in ("$package",) or path.endswith(".csv"):
+    if path in ("$package", "ValueSet/$bundle") or path.endswith(".csv"):
         return _entry_error(400, f"Bundle.entry[{i}]: '{path}' returns a file and cannot be part of a batch",
                             "not-supported")
     resource = entry.get("resource")

@@ -19,7 +19,6 @@ class OpContext:
         self.max_walk = max_walk             # codes a compose walk may collect before giving up
         self.deadline = time.monotonic() + deadline_s
         self.set_params(params or {})
-        self.active_only = False
         self.supplements: list = []   # CodeSystem supplements applied to this operation
 
     def set_params(self, params: dict) -> None:

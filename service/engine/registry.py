@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ..cache import LRUCache
 from .codesystem import CodeSystemIndex
 from .versions import latest, matches, split_canonical
 
@@ -103,8 +104,7 @@ class Registry:
         return out
 
 
-_INDEX_CACHE: dict[str, CodeSystemIndex] = {}
-_INDEX_CACHE_MAX = 256
+_INDEX_CACHE = LRUCache(max_items=256, max_bytes=1 << 40)   # thread-safe; counted in items
 
 
 def content_hash(resource: dict) -> str:
@@ -116,8 +116,6 @@ def _cached_index(resource: dict) -> CodeSystemIndex:
     key = content_hash(resource)
     hit = _INDEX_CACHE.get(key)
     if hit is None:
-        if len(_INDEX_CACHE) >= _INDEX_CACHE_MAX:
-            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
         hit = CodeSystemIndex(resource)
-        _INDEX_CACHE[key] = hit
+        _INDEX_CACHE.put(key, hit)
     return hit

@@ -268,3 +268,17 @@ def test_malformed_query_never_causes_a_server_error(client, query):
                 except AssertionError as exc:
                     failures.append(f"{base}{op}: {r.status_code} ({exc})")
     assert not failures, "\n".join(failures)
+
+
+def test_a_body_over_the_size_limit_is_413(tmp_path):
+    from helpers import FIXTURES
+    from service import create_app
+
+    small = create_app({"CONTENT_DIRS": [str(FIXTURES)], "MAX_BODY_BYTES": 1000}).test_client()
+    body = json.dumps({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "x" * 5000}]})
+    assert_oo(small.post("/r4/ValueSet/$expand", data=body, content_type=FHIR_JSON), 413)
+
+
+def test_a_text_filter_with_too_many_words_is_400(client):
+    words = " ".join(f"w{i}" for i in range(30))
+    assert_oo(client.get(f"/r4/ValueSet/pets/$expand?filter={words}"), 400)

@@ -227,3 +227,21 @@ def test_params_codeable_concept_translates_every_coding(ctx):
 def test_params_invalid(params):
     with pytest.raises(Invalid):
         translate_params.engine_calls(params)
+
+
+def test_other_map_chains_that_loop_are_walked_once(make_ctx):
+    """Two maps whose unmapped.otherMap point at each other: the walk ends (each map visited once)."""
+    from service.engine.registry import Registry
+    from service.engine.translate import translate
+
+    def cm(url, other):
+        return {"resourceType": "ConceptMap", "url": url, "status": "active", "group": [
+            {"source": "http://x/src", "target": "http://x/tgt", "element": [{"code": "known", "target": [
+                {"code": "t", "relationship": "equivalent"}]}],
+             "unmapped": {"mode": "other-map", "otherMap": other}} for _ in range(12)]}
+    reg = Registry()
+    reg.add(cm("http://x/a", "http://x/b"))
+    reg.add(cm("http://x/b", "http://x/a"))
+    ctx = make_ctx(reg=reg)
+    out = translate(ctx, source_code="unknown", source_system="http://x/src", map_url="http://x/a")
+    assert next(p for p in out["parameter"] if p["name"] == "result")["valueBoolean"] is False
