@@ -112,6 +112,10 @@ def valueset_bundle():
 
     def expand(vs):
         ctx = ops.make_context(reg, {}, accept_language, cfg)
+        if vs.get("url") and reg.resolve("ValueSet", vs["url"], vs.get("version")) is vs:
+            # a stored value set: by canonical, so no request overlay and the expansion memo applies
+            params = {"url": [vs["url"]], **({"valueSetVersion": [vs["version"]]} if vs.get("version") else {})}
+            return ops.expand(ctx, params)
         return ops.expand(ctx, {"valueSet": [vs]})
 
     convert = (lambda r: r5_to_r4(r)) if version == "R4" else (lambda r: r)
