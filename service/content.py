@@ -11,7 +11,6 @@ from this local, self-written directory.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from . import fhir_io
 from .engine.registry import Registry
+from .runtime import atomic_write, gc_paused, source_hash
 
 CACHE_FORMAT = "1"
 TEXT_INDEX_MIN = 5000          # build (and cache) the token index at load time from this many concepts
@@ -47,25 +47,6 @@ def iter_content_files(dirs: list[str]):
             yield from sorted(p.rglob("*.json"))
 
 
-def read_resources(dirs: list[str], *, validate: bool = True) -> tuple[list[tuple[Path, dict]], list]:
-    resources, problems = [], []
-    for path in iter_content_files(dirs):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError) as exc:
-            problems.append((str(path), "", f"not valid JSON: {exc}"))
-            continue
-        if not isinstance(data, dict) or data.get("resourceType") not in ("CodeSystem", "ValueSet", "ConceptMap"):
-            problems.append((str(path), "", "not a CodeSystem, ValueSet or ConceptMap"))
-            continue
-        if validate:
-            version = fhir_io.R5 if _looks_r5(data) else fhir_io.R4
-            for loc, msg in fhir_io.validate_resource(data, version):
-                problems.append((str(path), loc, msg))
-        resources.append((path, data))
-    return resources, problems
-
-
 def _looks_r5(resource: dict) -> bool:
     """R5-only shapes (ConceptMap relationship, R5 metadata); everything else is read as R4."""
     if resource.get("resourceType") == "ConceptMap":
@@ -88,19 +69,13 @@ def code_version() -> str:
     """Changes whenever the code that validates or indexes content changes (invalidates the cache)."""
     global _code_version
     if _code_version is None:
-        h = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
+        salt = f"{CACHE_FORMAT}|{sys.version}|{pickle.HIGHEST_PROTOCOL}"
         try:
             from importlib.metadata import version
-            h.update(version("fhir.resources").encode())
+            salt += "|" + version("fhir.resources")
         except Exception:   # noqa: BLE001 - not installed as a distribution: the source hash still counts
             pass
-        here = Path(__file__).resolve().parent
-        for rel in _CODE_FILES:
-            try:
-                h.update((here / rel).read_bytes())
-            except OSError:
-                h.update(rel.encode())
-        _code_version = h.hexdigest()[:16]
+        _code_version = source_hash(_CODE_FILES, salt=salt)
     return _code_version
 
 
@@ -140,15 +115,8 @@ class LoadCache:
 
     @staticmethod
     def _write(path: Path | None, data: bytes) -> None:
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError:    # read-only or full disk: run without the cache
-            pass
+        if path is not None:
+            atomic_write(path, data)
 
 
 def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | None = None) -> Registry:
@@ -157,9 +125,7 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
     from .engine.codesystem import CodeSystemIndex
 
     cache = cache or LoadCache(cache_dir())
-    gc_was_enabled = gc.isenabled()
-    gc.disable()        # building ~1M small objects: the cyclic GC would rescan them again and again
-    try:
+    with gc_paused():   # building ~1M small objects
         loaded, problems, keys = [], [], []
         for path in iter_content_files(dirs):
             try:
@@ -212,9 +178,6 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
         reg.load_stats = dict(cache.stats)
         reg.content_hash = hashlib.sha256("\n".join(keys).encode()).hexdigest()   # content + code version
         return reg
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _parse(path: Path, raw: bytes) -> tuple[dict | None, list]:

@@ -12,10 +12,8 @@ Nothing here imports Flask or fhir.resources.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-import os
 import pickle
 import tarfile
 import time
@@ -26,6 +24,7 @@ import orjson
 from .convert import r4_to_r5
 from .engine.codesystem import CodeSystemIndex
 from .engine.registry import KINDS, Registry
+from .runtime import atomic_write, gc_paused, source_hash
 
 log = logging.getLogger("rrall.packages")
 
@@ -182,14 +181,7 @@ def _file_sha256(path: Path) -> str:
 
 def _code_fingerprint() -> str:
     """The pickled objects depend on these modules; a change to them invalidates the cache."""
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256(CACHE_FORMAT.encode())
-    for rel in ("packages.py", "convert.py", "engine/codesystem.py"):
-        try:
-            h.update((here / rel).read_bytes())
-        except OSError:
-            pass
-    return h.hexdigest()[:16]
+    return source_hash(("packages.py", "convert.py", "engine/codesystem.py"), salt=CACHE_FORMAT)
 
 
 def _read_json(tar: tarfile.TarFile, member: tarfile.TarInfo):
@@ -253,14 +245,8 @@ def load_package(path: str | Path, cache_dir: str | Path | None = None) -> Packa
         cache_file = Path(cache_dir) / f"package-{key}.pickle"
         if cache_file.is_file():
             try:
-                gc_was_enabled = gc.isenabled()
-                gc.disable()    # unpickling many small objects: the collector would triple the time
-                try:
-                    with cache_file.open("rb") as fh:
-                        pkg = pickle.load(fh)
-                finally:
-                    if gc_was_enabled:
-                        gc.enable()
+                with gc_paused(), cache_file.open("rb") as fh:   # unpickling many small objects
+                    pkg = pickle.load(fh)
                 if isinstance(pkg, Package):
                     pkg.path = str(path)
                     pkg.from_cache = True
@@ -270,14 +256,8 @@ def load_package(path: str | Path, cache_dir: str | Path | None = None) -> Packa
                 log.warning("ignoring unreadable package cache %s", cache_file)
     pkg = parse_package(path)
     if cache_file is not None:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(pkg, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_file)
-        except OSError as exc:
-            log.warning("could not write package cache %s: %s", cache_file, exc)
+        if not atomic_write(cache_file, pickle.dumps(pkg, protocol=pickle.HIGHEST_PROTOCOL)):
+            log.warning("could not write package cache %s", cache_file)
     pkg.load_seconds = time.perf_counter() - started
     return pkg
 

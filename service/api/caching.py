@@ -29,11 +29,11 @@ import io
 import os
 import uuid
 from http import HTTPStatus
-from pathlib import Path
 
 from flask import current_app, request
 
 from ..cache import CachedResponse, LRUCache
+from ..runtime import source_hash
 
 OPERATIONS = {"$lookup", "$validate-code", "$subsumes", "$expand", "$translate", "$batch-validate-code"}
 RESOURCE_TYPES = {"CodeSystem", "ValueSet", "ConceptMap"}
@@ -51,14 +51,7 @@ def _setting(cfg: dict, name: str) -> int:
 
 def _code_fingerprint() -> str:
     """A hash of the service's source: a deploy of new code changes every ETag."""
-    h = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for path in sorted(root.rglob("*.py")):
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            pass
-    return h.hexdigest()[:16]
+    return source_hash(("*.py", "*/*.py"))
 
 
 def _content_fingerprint(state: dict) -> str:

@@ -14,10 +14,10 @@ restored on a hit, so the rendered output is identical.
 from __future__ import annotations
 
 import copy
-import gc
 import threading
 from collections import OrderedDict
 
+from ..runtime import gc_paused
 from .text_index import tag_whole_system
 
 MAX_ITEMS = 32
@@ -75,15 +75,8 @@ def prewarm(registry, *, max_expansion: int, min_concepts: int = 5000) -> int:
     """Memoise, ahead of requests, the stored value sets that are one whole large code system
     (e.g. all of ICD-10-CM): done before gunicorn forks, the entries are shared by the workers and
     no worker pays the first expansion. Returns how many were prepared."""
-    done = 0
-    gc_was_enabled = gc.isenabled()
-    gc.disable()       # ~100k new objects at once: no point in cyclic GC passes meanwhile
-    try:
-        done = _prewarm(registry, max_expansion, min_concepts)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return done
+    with gc_paused():   # ~100k new objects at once
+        return _prewarm(registry, max_expansion, min_concepts)
 
 
 def _prewarm(registry, max_expansion: int, min_concepts: int) -> int:
