@@ -209,6 +209,9 @@ def parse_package(path: str | Path) -> Package:
         if not isinstance(manifest, dict):
             raise PackageError(f"{path}: no package/package.json")
         pkg = Package(str(path), manifest)
+        if pkg.release not in ("R4", "R4B", "R5"):
+            raise PackageError(f"{path}: FHIR version {', '.join(pkg.fhir_versions)} is not supported "
+                               "(packages for FHIR R4, R4B and R5 can be loaded)")
         index = _read_json(tar, members["package/.index.json"]) if "package/.index.json" in members else None
         if isinstance(index, dict) and isinstance(index.get("files"), list):
             names = [f"package/{f['filename']}" for f in index["files"]

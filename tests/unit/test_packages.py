@@ -150,3 +150,21 @@ def test_real_core_package_loads_fast_when_cached(tmp_path, registry):
     assert cs is not None and cs.locate("relapse") is not None
     els = pset.structures_for("R4").elements("http://hl7.org/fhir/StructureDefinition/Condition")
     assert els["Condition.clinicalStatus"][1] == ("required", "http://hl7.org/fhir/ValueSet/condition-clinical|4.0.1")
+
+
+def test_a_package_for_an_unsupported_fhir_release_is_refused(tmp_path):
+    import io
+    import json
+    import tarfile
+
+    from service.packages import PackageError, parse_package
+
+    path = tmp_path / "stu3.tgz"
+    with tarfile.open(path, "w:gz") as tar:
+        data = json.dumps({"name": "old.pkg", "version": "1.0.0", "fhirVersions": ["3.0.2"]}).encode()
+        info = tarfile.TarInfo("package/package.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(PackageError) as exc:
+        parse_package(path)
+    assert "3.0.2" in str(exc.value)
