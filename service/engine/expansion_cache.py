@@ -21,6 +21,7 @@ from ..runtime import gc_paused
 from .text_index import tag_whole_system
 
 MAX_ITEMS = 32
+MAX_ENTRIES = 400_000   # codes held across all memoised expansions (ICD-10-CM alone is ~98k)
 _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 _SKIP_STATE = ("ctx", "registry")
@@ -61,7 +62,9 @@ def entries(expander, vs: dict) -> list:
     state = {k: copy.copy(v) for k, v in vars(expander).items() if k not in _SKIP_STATE}
     with _lock:
         _cache[key] = (vs, expander.ctx.registry, result, state)
-        while len(_cache) > MAX_ITEMS:
+        # bounded in entries as well as in items, so repeated huge expansions cannot pile up
+        while len(_cache) > 1 and (len(_cache) > MAX_ITEMS
+                                   or sum(len(v[2]) for v in _cache.values()) > MAX_ENTRIES):
             _cache.popitem(last=False)
     return result
 
