@@ -35,7 +35,7 @@ class Paths:
 
 class Outcome:
     __slots__ = ("valid", "issues", "system", "version", "code", "display", "inactive", "unknown_system",
-                 "not_in_vs", "status", "unknown_in_vs", "found", "normalized")
+                 "status", "unknown_in_vs", "found", "normalized")
 
     def __init__(self):
         self.valid = False
@@ -43,7 +43,6 @@ class Outcome:
         self.system = self.version = self.code = self.display = None
         self.inactive = False
         self.unknown_system = None
-        self.not_in_vs = False
         self.status = None
         self.unknown_in_vs = True
         self.found = False
@@ -66,7 +65,6 @@ class CodeValidator(VersionRules):
         self.abstract_ok = _bool(params, "abstract", True)
         self.active_only = _bool(params, "activeOnly", False)
         self.lenient = _bool(params, "lenient-display-validation", False)
-        self.infer = _bool(params, "inferSystem", False)
         self.membership_only = _bool(params, "valueset-membership-only", False) in (True, "true")
         self.prefs = ctx.prefs
         self._pin = None
@@ -112,16 +110,12 @@ class CodeValidator(VersionRules):
         if self.vs is not None and system and not coding.get("version"):
             stated = {v for s, v in self.membership.systems(self.vs) if s == system}
             if len(stated) > 1:
-                reg = self.ctx.registry
-                found = {}
-                for v in stated:
-                    cs = reg.resolve("CodeSystem", system, self.expander.pick_version(system, v))
-                    if cs is not None:
-                        found[cs.version] = cs
+                resolved = [(v, self.ctx.registry.resolve("CodeSystem", system, self.expander.pick_version(system, v)))
+                            for v in stated]
+                found = {cs.version for _v, cs in resolved if cs is not None}
+                explicit = {cs.version for v, cs in resolved if cs is not None and v}
                 outcomes = []
-                explicit = {cs.version for v, cs in ((v, reg.resolve("CodeSystem", system,
-                                                                     self.expander.pick_version(system, v)))
-                                                     for v in stated if v) if cs is not None}
+                # explicitly versioned includes first, newest first
                 for ver in sorted(found, key=lambda x: (x in explicit, version_key(x)), reverse=True):
                     self._pin = ver
                     try:
@@ -233,9 +227,7 @@ class CodeValidator(VersionRules):
                                   f"Code '{concept.code}' is abstract, and not allowed in this context",
                                   tx_code="code-rule", message_id="ABSTRACT_CODE_NOT_ALLOWED", expression=p.code))
         if display is not None:
-            sups = for_system(self.ctx.supplements, cs.url)
-            extra = [d for sup in sups for c in [sup.locate(concept.code)] if c is not None for d in c.designations]
-            extra.extend(self._valueset_displays(system, concept.code))
+            extra = sup_des + self._valueset_displays(system, concept.code)
             o.issues.extend(check_display(cs, concept, display, prefs=self.prefs, lenient=self.lenient,
                                           extra=extra, expression=p.display))
         o.valid = not any(i["severity"] == "error" for i in o.issues)
