@@ -22,6 +22,10 @@ def cmd_serve(args) -> int:
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
     if args.package:
         cfg["PACKAGES"] = args.package
+    elif "RRALL_PACKAGES" not in os.environ and not args.no_core:
+        core = config_mod.core_package()
+        if core is not None:   # FHIR core terminology (administrative-gender, ...), as any tx server has
+            cfg["PACKAGES"] = [str(core)]
     try:
         app = create_app(cfg)   # loaded once, before workers fork
     except (ContentError, PackageError) as exc:
@@ -29,7 +33,8 @@ def cmd_serve(args) -> int:
         return 2
     reg = app.extensions["rrall"]["registry"]
     counts = ", ".join(f"{len(reg.all(k))} {k}s" for k in ("CodeSystem", "ValueSet", "ConceptMap"))
-    print(f"rrall-tx: loaded {counts} from {', '.join(cfg['CONTENT_DIRS'])}", file=sys.stderr)
+    packages = f" and {', '.join(cfg['PACKAGES'])}" if cfg.get("PACKAGES") else ""
+    print(f"rrall-tx: loaded {counts} from {', '.join(cfg['CONTENT_DIRS'])}{packages}", file=sys.stderr)
     if not reg.all("CodeSystem"):
         print("rrall-tx: warning: no code systems loaded (run from the repository, or pass --content DIR)",
               file=sys.stderr)
@@ -120,6 +125,8 @@ def main(argv=None) -> int:
     s.add_argument("--threads", type=int, default=2)
     s.add_argument("--content", action="append", help="content folder (repeatable); default: the built-in content")
     s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
+    s.add_argument("--no-core", action="store_true",
+                   help="do not load the FHIR R4 core package found beside the project (../shared/packages)")
     s.add_argument("--package", action="append", metavar="FILE",
                    help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
     s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],

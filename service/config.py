@@ -28,6 +28,16 @@ DEFAULTS = {
 }
 
 
+def core_package() -> Path | None:
+    """The FHIR R4 core package (CodeSystems, ValueSets, StructureDefinitions), if one lies beside the
+    project: `serve` loads it unless told otherwise (--package, --no-core, RRALL_PACKAGES)."""
+    for candidate in (ROOT / "packages" / "hl7.fhir.r4.core-4.0.1.tgz",
+                      ROOT.parent / "shared" / "packages" / "hl7.fhir.r4.core-4.0.1.tgz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load(overrides: dict | None = None) -> dict:
     cfg = dict(DEFAULTS)
     env_dirs = os.environ.get("RRALL_CONTENT_DIRS")

@@ -66,15 +66,17 @@ class Registry:
     def resolve(self, kind: str, url: str, version: str | None = None):
         """Resolve url (optionally 'url|version') to an entry, or None.
 
-        Without a version the latest is chosen; for CodeSystems complete content
-        wins over fragments/examples/supplements of a later version only when
-        no version is asked for and both exist.
+        Without a version the latest is chosen, among the request's own resources
+        when it sent any for that url (tx-resource); for CodeSystems complete content
+        wins over fragments/examples/supplements of a later version.
         """
         if version is None:
             url, version = split_canonical(url)
         found = self._versions(kind, url)
         if not found:
             return None
+        if version is None and self.parent is not None and self._by_url[kind].get(url):
+            found = self._by_url[kind][url]   # resources sent with the request win over the server's own
         if version is not None:
             if version in found:
                 return found[version]

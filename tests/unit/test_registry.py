@@ -120,3 +120,15 @@ def test_complete_code_system_beats_a_later_fragment():
              "concept": [{"code": "a"}, {"code": "b"}]})
     assert reg.resolve("CodeSystem", "http://x/cs").version == "1.0.0"
     assert reg.resolve("CodeSystem", "http://x/cs", "2.0.0").content == "fragment"
+
+
+def test_request_resources_win_over_the_servers_own_for_versionless_references():
+    from service.engine.registry import Registry
+
+    server = Registry()
+    server.add({"resourceType": "ValueSet", "url": "http://x/vs", "version": "9.0.0", "status": "active"})
+    request = server.overlay([{"resourceType": "ValueSet", "url": "http://x/vs", "version": "1.0.0",
+                               "status": "active"}])
+    assert request.resolve("ValueSet", "http://x/vs")["version"] == "1.0.0"
+    assert request.resolve("ValueSet", "http://x/vs", "9.0.0")["version"] == "9.0.0"   # still reachable by version
+    assert server.resolve("ValueSet", "http://x/vs")["version"] == "9.0.0"
