@@ -223,7 +223,9 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
            count: int | None, nested: bool) -> dict:
     """Build the output ValueSet (R5 shape) as a plain dict."""
     out = {"resourceType": "ValueSet"}
-    for key in ("id", "extension", "language", "url", "version", "name", "title", "status", "experimental",
+    # the expansion is a new resource, not the stored one: it carries the value set's identity (url,
+    # version) and metadata, but not the stored resource's id
+    for key in ("extension", "language", "url", "version", "name", "title", "status", "experimental",
                 "date", "publisher"):
         if key in vs:
             out[key] = vs[key]

@@ -97,7 +97,7 @@ def test_every_stored_value_set_expands(client, vid, lang):
     r = client.get(f"/r4/ValueSet/{vid}/$expand?displayLanguage={lang}")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
-    assert body["resourceType"] == "ValueSet" and body["id"] == vid
+    assert body["resourceType"] == "ValueSet" and body["url"].endswith("/ValueSet/" + vid)
     assert body["expansion"]["total"] >= 1
     assert len(codes(body)) == body["expansion"]["total"]
     assert {"name": "displayLanguage", "valueCode": lang} in body["expansion"]["parameter"]
