@@ -102,8 +102,8 @@ def use_supplements(ctx: OpContext, params: dict, vs: dict | None) -> None:
     ctx.supplements = resolve_supplements(ctx.registry, None, requested_supplements(params, vs))
     wanted = [t for t in ctx.prefs.tags if t != "*"] if ctx.prefs else []
     if wanted:
-        for cs in ctx.registry.all("CodeSystem"):
-            if (cs.content == "supplement" and cs.language and cs not in ctx.supplements
+        for cs in ctx.registry.all_supplements():
+            if (cs.language and cs not in ctx.supplements
                     and any(lang_matches(t, cs.language) for t in wanted) and _designations_only(cs)):
                 ctx.supplements.append(cs)
 

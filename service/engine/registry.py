@@ -100,6 +100,13 @@ class Registry:
         out.extend(self.order[kind])
         return out
 
+    def all_supplements(self) -> list[CodeSystemIndex]:
+        """Every supplement CodeSystem (for language packs), without scanning all code systems."""
+        out = list(self.parent.all_supplements()) if self.parent is not None else []
+        for sups in self._supplements.values():
+            out.extend(sups)
+        return out
+
     def supplements_for(self, url: str) -> list[CodeSystemIndex]:
         out = list(self.parent.supplements_for(url)) if self.parent is not None else []
         out.extend(self._supplements.get(url, []))
