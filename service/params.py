@@ -138,9 +138,14 @@ def _norm(value):
     return str(value).lower() if isinstance(value, (bool, int, str)) else value
 
 
+def _already_typed(name: str, values: list) -> bool:
+    """Plain strings for string parameters (every GET query value) need no schema run."""
+    return name in STRINGS and all(isinstance(v, str) for v in values)
+
+
 def coerce(params: dict[str, list]) -> dict[str, list]:
     """Type every known parameter (marshmallow); a wrongly typed value -> 400 quoting it."""
-    typed = {k: v for k, v in params.items() if k in TYPED}
+    typed = {k: v for k, v in params.items() if k in TYPED and not _already_typed(k, v)}
     if not typed:
         return params
     try:

@@ -136,9 +136,9 @@ def render(resource: dict, status: int = 200, headers: dict | None = None) -> Re
     resp = Response(body, status=status, mimetype=mimetype)
     if headers:
         resp.headers.update(headers)
-    if request.method == "GET" and status == 200:
-        etag = hashlib.sha256(body).hexdigest()[:32]
-        resp.set_etag(etag, weak=True)
+    if request.method == "GET" and status == 200 and "rrall.cache_key" not in request.environ:
+        # (cacheable routes get their ETag from the response cache's request key instead)
+        resp.set_etag(hashlib.sha256(body).hexdigest()[:32], weak=True)
     return resp
 
 
