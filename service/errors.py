@@ -21,7 +21,7 @@ class TerminologyError(Exception):
 
     def __init__(self, message: str, *, status: int | None = None, issue_code: str | None = None,
                  tx_code=_UNSET, message_id: str | None = None,
-                 expression: str | None = None, extra_issues: list | None = None):
+                 expression: str | None = None):
         super().__init__(message)
         self.message = message
         if status is not None:
@@ -32,7 +32,6 @@ class TerminologyError(Exception):
             self.tx_code = tx_code
         self.message_id = message_id
         self.expression = expression
-        self.extra_issues = extra_issues or []
 
 
 class Invalid(TerminologyError):
@@ -95,5 +94,4 @@ def issue(severity: str, code: str, text: str, *, tx_code: str | None = None,
 def to_operation_outcome(err: TerminologyError) -> dict:
     issues = [issue("error", err.issue_code, err.message, tx_code=err.tx_code,
                     message_id=err.message_id, expression=err.expression)]
-    issues.extend(err.extra_issues)
     return {"resourceType": "OperationOutcome", "issue": issues}

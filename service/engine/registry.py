@@ -6,7 +6,8 @@ Holds indexed CodeSystems, ValueSets and ConceptMaps, keyed by id and by
 from __future__ import annotations
 
 import hashlib
-import json
+
+import orjson
 
 from ..cache import LRUCache
 from .codesystem import CodeSystemIndex
@@ -117,7 +118,7 @@ _INDEX_CACHE = LRUCache(max_items=256, max_bytes=1 << 40)   # thread-safe; count
 
 
 def content_hash(resource: dict) -> str:
-    return hashlib.sha256(json.dumps(resource, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(resource, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _cached_index(resource: dict) -> CodeSystemIndex:

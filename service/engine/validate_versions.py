@@ -26,11 +26,8 @@ class VersionRules:
         def exists(v):
             return reg.resolve("CodeSystem", system, v) is not None
 
-        if self.vs is None:
-            chosen = ctx.force_version.get(system) or version or ctx.system_version.get(system)
-            return chosen, []
-        includes = [v for s, v in self.membership.systems(self.vs) if s == system]
-        if not includes:
+        includes = [v for s, v in self.membership.systems(self.vs) if s == system] if self.vs is not None else []
+        if not includes:   # no value set, or one that does not draw on this system: the coding decides
             return ctx.force_version.get(system) or version or ctx.system_version.get(system), []
         stated = includes[0]
         if version and len(includes) > 1:

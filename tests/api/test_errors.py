@@ -224,6 +224,17 @@ def _with_ids(cases):
     return out
 
 
+def _record_failure(r, where: str, failures: list) -> None:
+    """A 5xx, or a 4xx that is not an OperationOutcome, is a failure."""
+    if r.status_code >= 500:
+        failures.append(f"{where}: {r.status_code}")
+    elif r.status_code >= 400:
+        try:
+            assert_oo(r)
+        except AssertionError as exc:
+            failures.append(f"{where}: {r.status_code} not an OperationOutcome ({exc})")
+
+
 @pytest.mark.parametrize("name,body", _with_ids(MALFORMED))
 def test_malformed_input_never_causes_a_server_error(client, name, body):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -232,14 +243,7 @@ def test_malformed_input_never_causes_a_server_error(client, name, body):
     try:
         for base in ("/r4", "/r5"):
             for op in OPERATIONS:
-                r = client.post(base + op, data=data, content_type=FHIR_JSON)
-                if r.status_code >= 500:
-                    failures.append(f"{base}{op}: {r.status_code}")
-                elif r.status_code >= 400:
-                    try:
-                        assert_oo(r)
-                    except AssertionError as exc:
-                        failures.append(f"{base}{op}: {r.status_code} not an OperationOutcome ({exc})")
+                _record_failure(client.post(base + op, data=data, content_type=FHIR_JSON), f"{base}{op}", failures)
     finally:
         logging.disable(logging.NOTSET)
     assert not failures, f"{name}:\n" + "\n".join(failures)
@@ -256,17 +260,8 @@ def test_malformed_query_never_causes_a_server_error(client, query):
     failures = []
     for base in ("/r4", "/r5"):
         for op in OPERATIONS:
-            if op.endswith("$batch-validate-code"):
-                r = client.post(f"{base}{op}?{query}")
-            else:
-                r = client.get(f"{base}{op}?{query}")
-            if r.status_code >= 500:
-                failures.append(f"{base}{op}: {r.status_code}")
-            elif r.status_code >= 400:
-                try:
-                    assert_oo(r)
-                except AssertionError as exc:
-                    failures.append(f"{base}{op}: {r.status_code} ({exc})")
+            send = client.post if op.endswith("$batch-validate-code") else client.get
+            _record_failure(send(f"{base}{op}?{query}"), f"{base}{op}", failures)
     assert not failures, "\n".join(failures)
 
 
