@@ -86,7 +86,8 @@ def issue(severity: str, code: str, text: str, *, tx_code: str | None = None,
     details["text"] = text
     out["details"] = details
     if expression:
-        out["location"] = [expression]
+        # R4 and R5 both deprecate issue.location in favour of expression (FHIRPath); we emit only the
+        # latter, which is what the tx-ecosystem expectations accept everywhere
         out["expression"] = [expression]
     return out
 

@@ -224,12 +224,16 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     """Build the output ValueSet (R5 shape) as a plain dict."""
     out = {"resourceType": "ValueSet"}
     # the expansion is a new resource, not the stored one: it carries the value set's identity (url,
-    # version) and metadata, but not the stored resource's id
-    for key in ("extension", "language", "url", "version", "name", "title", "status", "experimental",
-                "date", "publisher"):
+    # version) and metadata, but not the stored resource's id. The definition (the value set's own
+    # extensions, e.g. valueset-supplement, and its compose) is echoed only with includeDefinition.
+    definition = params.get("includeDefinition", [False])[0] is True
+    if definition and "extension" in vs:
+        out["extension"] = vs["extension"]
+    for key in ("language", "url", "version", "name", "title", "status", "experimental", "date",
+                "publisher"):
         if key in vs:
             out[key] = vs[key]
-    if params.get("includeDefinition", [False])[0] is True and "compose" in vs:
+    if definition and "compose" in vs:
         out["compose"] = vs["compose"]
     exp_params = []
     for name, vtype in ECHOED:

@@ -277,3 +277,15 @@ def test_a_body_over_the_size_limit_is_413(tmp_path):
 def test_a_text_filter_with_too_many_words_is_400(client):
     words = " ".join(f"w{i}" for i in range(30))
     assert_oo(client.get(f"/r4/ValueSet/pets/$expand?filter={words}"), 400)
+
+
+@pytest.mark.parametrize("base", ["/r4", "/r5"])
+def test_issues_carry_expression_not_the_deprecated_location(client, base):
+    # issue.location is deprecated in R4 and R5 (withdrawn in R6): the FHIRPath goes in expression only
+    r = client.get(f"{base}/CodeSystem/$validate-code?url={ANIMALS}&code=no-such-animal")
+    assert r.status_code == 200
+    params = {p["name"]: p for p in r.get_json()["parameter"]}
+    assert params["result"]["valueBoolean"] is False
+    issues = params["issues"]["resource"]["issue"]
+    assert issues and all("location" not in i for i in issues)
+    assert any(i.get("expression") == ["code"] for i in issues), issues

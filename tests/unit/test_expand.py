@@ -292,3 +292,22 @@ def test_designation_parameter_alone_includes_matching_designations(make_ctx):
 def test_include_definition_returns_the_compose(make_ctx):
     assert "compose" in _render(make_ctx, "animals-all", params={"includeDefinition": [True]})
     assert "compose" not in _render(make_ctx, "animals-all", params={})
+
+
+def test_value_set_extensions_are_part_of_the_definition(make_ctx):
+    ext = [{"url": "http://hl7.org/fhir/StructureDefinition/valueset-supplement",
+            "valueCanonical": "http://example.org/fhir/CodeSystem/animals-supplement"}]
+
+    def render_with(params):
+        ctx = make_ctx(params=params)
+        vs = dict(ctx.registry.by_id("ValueSet", "animals-all"), extension=ext)
+        exp = Expander(ctx)
+        sel = select_entries(exp.entries(vs), active_only=False, text=None, exclude_not_for_ui=False)
+        paged = page(sel, offset=0, count=None, max_size=1000, canonical=exp.vs_canonical(vs))
+        return render(vs, exp, sel, paged, params=params, prefs=ctx.prefs, offset=0, count=None, nested=False)
+
+    defined = render_with({"includeDefinition": [True]})
+    assert defined["extension"] == ext and "compose" in defined
+    plain = render_with({})
+    assert "extension" not in plain and "compose" not in plain
+    assert plain["url"] == defined["url"]
