@@ -23,6 +23,7 @@ DEFAULTS = {
     "BASE_URL": "http://127.0.0.1:8080",
     "SOFTWARE_VERSION": "0.1.0",
     "PACKAGES": [],               # FHIR NPM package .tgz files to load (see service/packages.py)
+    "FAST_LANE": True,            # answer plain GET operations without Flask's request machinery (api/fastlane.py)
     "CACHE_DIR": str(ROOT / ".cache"),   # parsed-package cache (pickle keyed by file sha256)
     "PACKAGE_NAME": "rrall.terminology",
 }

@@ -83,14 +83,23 @@ def cacheable(method: str, path: str) -> bool:
     return parts[2] in RESOURCE_TYPES and len(parts) in (3, 4)
 
 
+# settings that change how a response is produced or kept, never what it says: not part of the ETag
+NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES"}
+
+
 def install(app) -> None:
     state = app.extensions["rrall"]
     cfg = state["config"]
     store = LRUCache(_setting(cfg, "RESPONSE_CACHE_ITEMS"), _setting(cfg, "RESPONSE_CACHE_BYTES"))
     app.extensions[_EXT] = {"cache": store, "code": _code_fingerprint(), "max_age": _setting(cfg, "HTTP_MAX_AGE"),
-                            "config": hashlib.sha256(repr(sorted((k, repr(v)) for k, v in cfg.items()))
-                                                     .encode()).hexdigest()[:12]}
-    app.wsgi_app = CacheMiddleware(app.wsgi_app, app)
+                            "config": hashlib.sha256(repr(sorted((k, repr(v)) for k, v in cfg.items()
+                                                                 if k not in NOT_IN_ETAG)).encode()).hexdigest()[:12]}
+    from .fastlane import FastLane
+    # order of the WSGI layers: response cache -> lean GET lane -> Flask
+    inner = app.wsgi_app
+    if cfg["FAST_LANE"]:
+        inner = FastLane(inner, state, app.extensions[_EXT]["max_age"])
+    app.wsgi_app = CacheMiddleware(inner, app)
     app.after_request(_after)
     from ..engine import expansion_cache
     expansion_cache.prewarm(state["registry"], max_expansion=cfg["MAX_EXPANSION"])   # before the fork

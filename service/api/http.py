@@ -1,6 +1,7 @@
 """Request parsing and response rendering shared by every view (the HTTP edge)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import orjson
@@ -149,18 +150,22 @@ def _response_mimetype() -> str:
     return "application/fhir+json"
 
 
-def wants_xml() -> bool:
-    """XML when _format asks for it, or when Accept prefers an XML type to every JSON one."""
-    fmt = request.args.get("_format")
+@functools.lru_cache(maxsize=512)
+def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> str | None:
+    """The response format for a _format value and an Accept header: "json", "xml", or None when the
+    client accepts neither (-> 406). A pure function of three short strings, memoised: clients send the
+    same few Accept headers over and over."""
     if fmt is not None:
-        return fmt.lower() in XML_FORMATS
-    accept = request.headers.get("Accept")
+        low = fmt.lower()
+        return "xml" if low in XML_FORMATS else "json" if low in JSON_FORMATS else None
     if not accept:
-        return False
+        return "json"
     best = {"json": -1.0, "xml": -1.0}
+    types = []
     for item in accept.split(","):
         mtype, _, rest = item.partition(";")
         mtype = mtype.strip().lower()
+        types.append(mtype)
         q = 1.0
         for param in rest.split(";"):
             name, _, value = param.strip().partition("=")
@@ -173,27 +178,36 @@ def wants_xml() -> bool:
             else None
         if kind:
             best[kind] = max(best[kind], q)
-    return best["xml"] > best["json"]
+    if best["json"] < 0 and best["xml"] < 0:
+        # file downloads (service/api/integrator.py): $package, $expand.csv accept their own types
+        extra = FILE_TYPES.get(last_segment.rsplit(".", 1)[-1], ())
+        return "json" if any(t in extra for t in types) else None
+    return "xml" if best["xml"] > best["json"] else "json"
+
+
+def _negotiated() -> str | None:
+    fmt = request.args.get("_format")
+    if fmt is not None and len(fmt) > 64:
+        return None
+    # (the WSGI server bounds header sizes, so the memo holds at most 512 short strings)
+    return negotiate(fmt, request.headers.get("Accept"), request.path.rsplit("/", 1)[-1][:64])
+
+
+def wants_xml() -> bool:
+    """XML when _format asks for it, or when Accept prefers an XML type to every JSON one."""
+    return _negotiated() == "xml"
 
 
 def check_accept() -> None:
     """406 when the client accepts neither JSON nor XML."""
+    if _negotiated() is not None:
+        return
     fmt = request.args.get("_format")
     if fmt is not None:
-        if fmt.lower() not in JSON_FORMATS | XML_FORMATS:
-            raise TerminologyError(f"Unsupported _format '{fmt}': use json or xml", status=406,
-                                   issue_code="not-supported")
-        return
-    accept = request.headers.get("Accept")
-    if not accept:
-        return
-    types = [a.split(";")[0].strip().lower() for a in accept.split(",")]
-    if any(t in JSON_TYPES or t in XML_TYPES or t in ("*/*", "application/*") for t in types):
-        return
-    if any(t in FILE_TYPES.get(request.path.rsplit("/", 1)[-1].rsplit(".", 1)[-1], ()) for t in types):
-        return      # file downloads (service/api/integrator.py): $package, $expand.csv
-    raise TerminologyError(f"Cannot produce any of the accepted types '{accept}': use application/fhir+json",
-                           status=406, issue_code="not-supported")
+        raise TerminologyError(f"Unsupported _format '{fmt}': use json or xml", status=406,
+                               issue_code="not-supported")
+    raise TerminologyError(f"Cannot produce any of the accepted types '{request.headers.get('Accept')}': use "
+                           "application/fhir+json", status=406, issue_code="not-supported")
 
 
 def config() -> dict:
