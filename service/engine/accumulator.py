@@ -81,7 +81,8 @@ def page(entries: list, *, offset: int, count: int | None, max_size: int, canoni
 RENDERING_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/rendering-style",
                         "http://hl7.org/fhir/StructureDefinition/rendering-xhtml"}
 VS_ITEM_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
-                      "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"}
+                      "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
+                      "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status"}
 
 
 def _contains_item(e, *, prefs, show_version, designations, properties, cs_props, designation_filter=None,
@@ -259,7 +260,7 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     for name, canon in expander.warnings:
         exp_params.append({"name": name, "valueUri": canon})
     exp_params.extend(status_checks.expansion_parameters(
-        [vs] + [cs.resource for cs in expander.used_cs_indexes]))
+        vs, [cs.resource for cs in expander.used_cs_indexes] + expander.used_vs_resources))
     expansion: dict = {}
     fragments = [canon for name, canon in expander.warnings if name == "used-fragment"]
     if fragments:

@@ -45,6 +45,15 @@ class CodeSystemMissing(Unresolvable):
     tx_code = "not-found"
 
 
+class PinnedImportMissing(Unresolvable):
+    """An imported value set is missing in the version default-valueset-version pinned it to. $expand
+    reports it as such; $validate-code reports the plain 'could not be found' (see plain)."""
+
+    def __init__(self, message: str, *, plain: str, **kw):
+        super().__init__(message, **kw)
+        self.plain = plain
+
+
 class Expander:
     def __init__(self, ctx):
         self.ctx = ctx
@@ -52,6 +61,7 @@ class Expander:
         self.used_cs: list[str] = []
         self.used_cs_indexes: list = []
         self.used_vs: list[str] = []
+        self.used_vs_resources: list[dict] = []   # imported value sets (for their status warnings)
         self.used_supplements: list[str] = []
         self.warnings: list[tuple[str, str]] = []   # (parameter name, canonical)
         self.multi_version_systems: set[str] = set()
@@ -120,8 +130,16 @@ class Expander:
                     vs = res
         if vs is None:
             url, version = split_canonical(canonical)
-            version = version or self.ctx.valueset_version.get(url)
+            pinned = not version and url in self.ctx.valueset_version
+            if pinned:
+                version = self.ctx.valueset_version[url]
+                self._note(self.used_params, ("default-valueset-version", f"{url}|{version}"))
             vs = self.registry.resolve("ValueSet", url, version)
+            if vs is None and pinned:
+                raise PinnedImportMissing(
+                    f"The value set '{url}' imported by '{self.vs_canonical(host or {})}' could not be found in "
+                    f"version '{version}' (set by default-valueset-version)", message_id="VS_EXP_IMPORT_UNK_PINNED",
+                    plain=f"A definition for the value Set '{url}|{version}' could not be found")
             if vs is None:
                 canonical = f"{url}|{version}" if version else url
         if vs is None:
@@ -210,6 +228,8 @@ class Expander:
             sub = self.resolve_vs(ref, host)
             if not ref.startswith("#"):
                 self._note(self.used_vs, self.vs_canonical(sub))
+                if not any(sub is r for r in self.used_vs_resources):
+                    self.used_vs_resources.append(sub)
             try:
                 imported.append(self.entries(sub, stack))
             except Processing as exc:

@@ -27,6 +27,25 @@ class Membership:
                     continue
                 self.check_cycles(sub, stack + (canon,))
 
+    def imported(self, vs: dict) -> list[dict]:
+        """The value sets a value set includes, directly or through other imports (each once)."""
+        out: list[dict] = []
+        todo = [vs]
+        while todo:
+            host = todo.pop(0)
+            for inc in (host.get("compose") or {}).get("include", []):
+                for ref in inc.get("valueSet", []):
+                    if ref.startswith("#"):
+                        continue
+                    try:
+                        sub = self.expander.resolve_vs(ref, host)
+                    except TerminologyError:
+                        continue
+                    if sub is not vs and not any(sub is o for o in out):
+                        out.append(sub)
+                        todo.append(sub)
+        return out
+
     def systems(self, vs: dict, stack: tuple = ()) -> list[tuple[str, str | None]]:
         """(system, include version) pairs a value set draws from, imports included."""
         out: list = []

@@ -12,8 +12,18 @@ MESSAGE_IDS = {"draft": "MSG_DRAFT", "experimental": "MSG_EXPERIMENTAL", "deprec
                "withdrawn": "MSG_WITHDRAWN", "retired": "MSG_RETIRED"}
 
 
-def flags(resource: dict) -> list[str]:
+# The value set an operation is asked about was chosen by the caller: only the end of its life (deprecated,
+# withdrawn, retired) is news. Resources it relies on (code systems, imported value sets) report every flag.
+TOP_LEVEL_FLAGS = {"retired", "deprecated", "withdrawn"}
+
+
+def flags(resource: dict, *, top_level: bool = False) -> list[str]:
     """What is worth warning about in a CodeSystem or ValueSet resource (dict)."""
+    out = _flags(resource)
+    return [f for f in out if f in TOP_LEVEL_FLAGS] if top_level else out
+
+
+def _flags(resource: dict) -> list[str]:
     out = []
     status = resource.get("status")
     if status in ("draft", "retired"):
@@ -31,11 +41,12 @@ def canonical(resource: dict) -> str:
     return f"{url}|{resource['version']}" if resource.get("version") else url
 
 
-def expansion_parameters(resources: list[dict]) -> list[dict]:
-    """warning-<flag> expansion parameters, one per flagged resource and flag."""
+def expansion_parameters(top: dict, resources: list[dict]) -> list[dict]:
+    """warning-<flag> expansion parameters, one per flagged resource and flag: the expanded value set
+    (top), then the resources it relies on."""
     out, seen = [], set()
-    for res in resources:
-        for flag in flags(res):
+    for i, res in enumerate([top, *resources]):
+        for flag in flags(res, top_level=i == 0):
             key = (flag, canonical(res))
             if key not in seen:
                 seen.add(key)
@@ -43,8 +54,9 @@ def expansion_parameters(resources: list[dict]) -> list[dict]:
     return out
 
 
-def issues(resource: dict) -> list[dict]:
+def issues(resource: dict, *, top_level: bool = False) -> list[dict]:
     """Information issues (status-check) for a flagged resource."""
     kind = resource.get("resourceType", "resource")
     return [issue("information", "business-rule", f"Reference to {flag} {kind} {canonical(resource)}",
-                  tx_code="status-check", message_id=MESSAGE_IDS[flag]) for flag in flags(resource)]
+                  tx_code="status-check", message_id=MESSAGE_IDS[flag])
+            for flag in flags(resource, top_level=top_level)]

@@ -8,7 +8,7 @@ abstract) and display (languages, designations).
 from __future__ import annotations
 
 from ..errors import Unresolvable, issue
-from .expand import Expander
+from .expand import Expander, PinnedImportMissing
 from . import status_checks
 from .display_check import check_display
 from .validate_versions import VersionRules
@@ -74,12 +74,14 @@ class CodeValidator(VersionRules):
         try:
             return self._validate(kind, codings, cc)
         except Unresolvable as exc:
-            if self.vs is None or exc.message_id != "Unable_to_resolve_value_Set_":
+            pinned = isinstance(exc, PinnedImportMissing)
+            if self.vs is None or not (pinned or exc.message_id == "Unable_to_resolve_value_Set_"):
                 raise
             # a value set the compose imports is missing: report it as the validation result
             plain = CodeValidator(self.ctx, None)
             o = plain.check(codings[0], Paths(kind)) if kind != "CodeableConcept" else Outcome()
-            o.issues = [issue("error", "not-found", exc.message, tx_code="not-found", message_id=exc.message_id)]
+            o.issues = [issue("error", "not-found", exc.plain if pinned else exc.message, tx_code="not-found",
+                              message_id="Unable_to_resolve_value_Set_")]
             o.valid = False
             return self._result(o, o.issues, cc)
 
@@ -96,12 +98,19 @@ class CodeValidator(VersionRules):
                     o.valid = not o.issues
                     o.found = False
             if self.vs is not None and outcomes:
-                outcomes[0].issues.extend(status_checks.issues(self.vs))
+                outcomes[0].issues.extend(self._vs_status_issues())
             return self._cc_result(outcomes, cc)
         out = self.check(codings[0], Paths(kind))
         if self.vs is not None:
-            out.issues.extend(status_checks.issues(self.vs))
+            out.issues.extend(self._vs_status_issues())
         return self._result(out, out.issues)
+
+    def _vs_status_issues(self) -> list[dict]:
+        """Status issues of the value set (only the end of its life) and of every value set it imports."""
+        out = status_checks.issues(self.vs, top_level=True)
+        for sub in self.membership.imported(self.vs):
+            out.extend(status_checks.issues(sub))
+        return out
 
     def check(self, coding: dict, p: Paths) -> Outcome:
         """Check one coding; where a value set includes several versions of its system and the coding
@@ -255,7 +264,13 @@ class CodeValidator(VersionRules):
             for item in inc.get("concept", []):
                 if item.get("code") == code:
                     for ext in item.get("extension", []):
-                        if ext.get("url") == VS_DEPRECATED and ext.get("valueBoolean") is True:
+                        # valueset-deprecated (boolean; a code "true" is read the same way), or the
+                        # standards-status of the concept in this value set
+                        if ext.get("url") == VS_DEPRECATED and ext.get("valueBoolean", ext.get("valueCode")) in (
+                                True, "true"):
+                            return True
+                        if ext.get("url") == status_checks.STANDARDS_STATUS and ext.get("valueCode") in (
+                                "deprecated", "withdrawn"):
                             return True
         return False
 
@@ -362,14 +377,14 @@ class CodeValidator(VersionRules):
                 and _message_id(i) not in NOT_IN_MESSAGE]
         if not msgs:
             msgs = [i["details"]["text"] for i in issues if i["severity"] == "information"
-                    and _message_id(i) not in NOT_IN_MESSAGE]
+                    and _message_id(i) not in NOT_IN_MESSAGE and _tx_code(i) != "this-code-not-in-vs"]
         if msgs:
             params.append({"name": "message", "valueString": "; ".join(dict.fromkeys(msgs))})
         params.append({"name": "result", "valueBoolean": o.valid if valid is None else valid})
         if o is not None:
             if o.system:
                 params.append({"name": "system", "valueUri": o.system})
-            if o.version:
+            if o.version and o.found:   # the version of the code system the code was found in
                 params.append({"name": "version", "valueString": o.version})
             if o.unknown_system:
                 name = "x-caused-by-unknown-system" if o.unknown_in_vs else "x-unknown-system"
@@ -380,10 +395,11 @@ class CodeValidator(VersionRules):
         valid = [o for o in outcomes if o.valid]
         issues: list[dict] = []
         if valid:
-            # one coding in the value set is enough; the others need not be in it (no issue for that),
-            # but every coding must still be a valid code: their other errors make the result false
+            # one coding in the value set is enough: the others' "not in the value set" becomes information
+            # (this-code-not-in-vs), but every coding must still be a valid code: their other errors make
+            # the result false
             for o in outcomes:
-                issues.extend(o.issues if o.valid else [i for i in o.issues if _tx_code(i) != "not-in-vs"])
+                issues.extend(o.issues if o.valid else _soften_not_in_vs(o.issues))
             ok = not any(i["severity"] in ("error", "fatal") for i in issues)
             return self._result(valid[0], issues, cc, ok)
         not_in_vs = all(any(_tx_code(i) == "not-in-vs" for i in o.issues) for o in outcomes)

@@ -311,3 +311,42 @@ def test_value_set_extensions_are_part_of_the_definition(make_ctx):
     plain = render_with({})
     assert "extension" not in plain and "compose" not in plain
     assert plain["url"] == defined["url"]
+
+
+# ---- default-valueset-version on imports ----------------------------------------------------------
+MAMMALS = vs_url("mammals")
+
+
+def test_default_valueset_version_pins_an_import_and_is_echoed(make_ctx):
+    params = {"default-valueset-version": [f"{MAMMALS}|1.0.0"]}
+    ctx = make_ctx(params=params)
+    vs = ctx.registry.by_id("ValueSet", "mammals-and-letters")
+    exp = Expander(ctx)
+    sel = select_entries(exp.entries(vs), active_only=False, text=None, exclude_not_for_ui=False)
+    out = render(vs, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="x"), params=params,
+                 prefs=ctx.prefs, offset=0, count=None, nested=False)
+    assert {"name": "default-valueset-version", "valueUri": f"{MAMMALS}|1.0.0"} in out["expansion"]["parameter"]
+    # not echoed when it decided nothing
+    plain = make_ctx(params={"default-valueset-version": ["http://example.org/fhir/ValueSet/other|9"]})
+    exp2 = Expander(plain)
+    exp2.entries(plain.registry.by_id("ValueSet", "mammals-and-letters"))
+    assert not any(name == "default-valueset-version" for name, _ in exp2.used_params)
+
+
+def test_a_pinned_import_that_does_not_exist_is_reported_as_pinned(make_ctx):
+    from service.engine.expand import PinnedImportMissing
+    from service.engine.validate_code import CodeValidator
+    from helpers import param
+
+    params = {"default-valueset-version": [f"{MAMMALS}|9.9.9"]}
+    ctx = make_ctx(params=params)
+    vs = ctx.registry.by_id("ValueSet", "mammals-and-letters")
+    with pytest.raises(PinnedImportMissing) as info:
+        Expander(ctx).entries(vs)
+    assert info.value.message_id == "VS_EXP_IMPORT_UNK_PINNED" and "9.9.9" in info.value.message
+    # $validate-code reports the plain "could not be found" as its result instead
+    out = CodeValidator(make_ctx(params=params), vs).validate("Coding", [{"system": ANIMALS, "code": "dog"}])
+    assert param(out, "result") is False
+    issue = param(out, "issues")["issue"][0]
+    assert issue["details"]["text"] == f"A definition for the value Set '{MAMMALS}|9.9.9' could not be found"
+    assert issue["extension"][0]["valueString"] == "Unable_to_resolve_value_Set_"

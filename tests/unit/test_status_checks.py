@@ -16,19 +16,55 @@ def test_flags():
 
 
 def test_expansion_parameters_name_the_resource_once():
+    top = {"resourceType": "ValueSet", "url": "http://x/top", "status": "active"}
     vs = {"resourceType": "ValueSet", "url": "http://x/vs", "version": "1", "status": "draft", "experimental": True}
-    assert status_checks.expansion_parameters([vs, vs]) == [
+    assert status_checks.expansion_parameters(top, [vs, vs]) == [
         {"name": "warning-draft", "valueUri": "http://x/vs|1"},
         {"name": "warning-experimental", "valueUri": "http://x/vs|1"}]
 
 
-def test_validate_code_against_a_draft_value_set_is_valid_with_information(make_ctx):
-    ctx = make_ctx()
-    vs = {"resourceType": "ValueSet", "url": "http://x/vs", "status": "draft",
-          "compose": {"include": [{"system": ANIMALS}]}}
-    out = CodeValidator(ctx, vs).validate("Coding", [{"system": ANIMALS, "code": "dog"}])
+def test_the_value_set_asked_about_reports_only_the_end_of_its_life():
+    draft = {"resourceType": "ValueSet", "url": "http://x/vs", "status": "draft", "experimental": True}
+    assert status_checks.expansion_parameters(draft, []) == []
+    withdrawn = dict(draft, extension=[{"url": EXT, "valueCode": "withdrawn"}])
+    assert status_checks.expansion_parameters(withdrawn, []) == [{"name": "warning-withdrawn",
+                                                                  "valueUri": "http://x/vs"}]
+    assert status_checks.flags(withdrawn) == ["draft", "experimental", "withdrawn"]
+
+
+def _statuses(out):
+    return [(i["severity"], i["details"]["coding"][0]["code"], i["details"]["text"])
+            for i in (param(out, "issues") or {}).get("issue", [])]
+
+
+def test_validate_code_reports_the_status_of_imported_value_sets_not_a_draft_top_level(make_ctx):
+    imported = {"resourceType": "ValueSet", "url": "http://x/imported", "status": "draft",
+                "compose": {"include": [{"system": ANIMALS}]}}
+    ctx = make_ctx(reg=None)
+    reg = ctx.registry.overlay([imported])
+    ctx = make_ctx(reg=reg)
+    top = {"resourceType": "ValueSet", "url": "http://x/vs", "status": "draft",
+           "compose": {"include": [{"valueSet": ["http://x/imported"]}]}}
+    out = CodeValidator(ctx, top).validate("Coding", [{"system": ANIMALS, "code": "dog"}])
     assert param(out, "result") is True
-    issues = param(out, "issues")["issue"]
-    assert [(i["severity"], i["details"]["coding"][0]["code"]) for i in issues] == [("information", "status-check")]
-    assert issues[0]["details"]["text"] == "Reference to draft ValueSet http://x/vs"
+    assert _statuses(out) == [("information", "status-check", "Reference to draft ValueSet http://x/imported")]
     assert param(out, "message") is None
+
+
+def test_expansion_warns_about_imported_value_sets(make_ctx):
+    from service.engine.accumulator import page, render, select_entries
+    from service.engine.expand import Expander
+
+    imported = {"resourceType": "ValueSet", "url": "http://x/imported", "version": "2", "status": "active",
+                "extension": [{"url": EXT, "valueCode": "withdrawn"}],
+                "compose": {"include": [{"system": ANIMALS, "concept": [{"code": "dog"}]}]}}
+    ctx = make_ctx()
+    ctx = make_ctx(reg=ctx.registry.overlay([imported]))
+    top = {"resourceType": "ValueSet", "url": "http://x/vs", "status": "draft",
+           "compose": {"include": [{"valueSet": ["http://x/imported"]}]}}
+    exp = Expander(ctx)
+    sel = select_entries(exp.entries(top), active_only=False, text=None, exclude_not_for_ui=False)
+    out = render(top, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="http://x/vs"), params={},
+                 prefs=ctx.prefs, offset=0, count=None, nested=False)
+    warnings = [p for p in out["expansion"]["parameter"] if p["name"].startswith("warning-")]
+    assert warnings == [{"name": "warning-withdrawn", "valueUri": "http://x/imported|2"}]

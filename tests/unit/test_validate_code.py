@@ -36,6 +36,24 @@ def test_unknown_code(make_ctx):
     assert param(out, "result") is False
     assert "invalid-code" in tx_codes(out)
     assert "unicorn" in param(out, "message")
+    # no code system version is reported for a code that is not in it (the messages name the version)
+    assert param(out, "system") == ANIMALS and param(out, "version") is None
+    assert "version '1.0.0'" in param(out, "message")
+
+
+def test_value_set_marks_a_member_deprecated(make_ctx):
+    ctx = make_ctx()
+    dep = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
+    vs = {"resourceType": "ValueSet", "url": "http://x/vs", "version": "1", "status": "active",
+          "compose": {"include": [{"system": ANIMALS, "concept": [
+              {"code": "dog", "extension": [{"url": dep, "valueCode": "true"}]},
+              {"code": "cat", "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/"
+                                             "structuredefinition-standards-status", "valueCode": "deprecated"}]},
+              {"code": "parrot"}]}]}}
+    for code, warned in (("dog", True), ("cat", True), ("parrot", False)):
+        out = CodeValidator(ctx, vs).validate("Coding", [{"system": ANIMALS, "code": code}])
+        assert param(out, "result") is True
+        assert ("code-comment" in tx_codes(out)) is warned, code
 
 
 def test_known_code_not_in_value_set(make_ctx):
@@ -136,8 +154,10 @@ def test_codeable_concept_valid_if_any_coding_is_valid(make_ctx):
     assert param(out, "result") is True
     assert param(out, "code") == "cat"
     assert param(out, "codeableConcept") == cc
-    # a valid code that is simply not in the value set is not an issue once another coding is in it
-    assert issues(out) == []
+    # a coding outside the value set is only information once another coding is in it
+    assert [(i["severity"], c) for i in issues(out) for c in [i["details"]["coding"][0]["code"]]] == [
+        ("information", "this-code-not-in-vs")]
+    assert param(out, "message") is None
 
 
 def test_codeable_concept_with_an_unknown_code_is_invalid_even_if_another_coding_is_in_the_set(make_ctx):
@@ -147,7 +167,7 @@ def test_codeable_concept_with_an_unknown_code_is_invalid_even_if_another_coding
     out = CodeValidator(ctx, vs).validate("CodeableConcept", cc["coding"], cc)
     assert param(out, "result") is False
     assert param(out, "code") == "cat"
-    assert tx_codes(out) == ["invalid-code"]
+    assert tx_codes(out) == ["invalid-code", "this-code-not-in-vs"]
     assert "unicorn" in param(out, "message")
 
 
