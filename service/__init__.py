@@ -9,6 +9,7 @@ from werkzeug.routing import BaseConverter
 
 from . import config as config_mod
 from .content import load_registry
+from .api import http
 from .errors import TerminologyError, issue, to_operation_outcome
 
 log = logging.getLogger("rrall")
@@ -17,7 +18,7 @@ log = logging.getLogger("rrall")
 class FhirIdConverter(BaseConverter):
     """A FHIR resource id: 1-64 of A-Z a-z 0-9 - . (so '$operation' never reads as an id)."""
 
-    regex = r"[A-Za-z0-9\-\.]{1,64}"
+    regex = http.FHIR_ID.pattern
 
 
 def create_app(config: dict | None = None, registry=None) -> Flask:
@@ -29,7 +30,7 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = cfg.get("MAX_BODY_BYTES", 32 * 1024 * 1024)   # larger bodies: 413
     app.url_map.converters["fhirid"] = FhirIdConverter
 
-    from .api import conceptmap, http, integrator, resources, terminology
+    from .api import conceptmap, integrator, resources, terminology
 
     integrator.install_packages(app)   # FHIR NPM packages (config PACKAGES) under the content
 

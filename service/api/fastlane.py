@@ -16,7 +16,6 @@ time only on errors. tests/api/test_fastlane.py checks that both lanes give the 
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl
 
 import orjson
@@ -25,10 +24,9 @@ from .. import operations as ops
 from .. import params as P
 from ..convert import r5_to_r4
 from .caching import KEY_ENV, STORE_ENV
-from .http import CONTROL_PARAMS, negotiate
+from .http import CONTROL_PARAMS, FHIR_ID, negotiate
 from .terminology import OPERATIONS
 
-_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _SKIP = CONTROL_PARAMS | P.RESOURCE_PARAMS
 MAX_QUERY = 8192   # longer query strings go the ordinary way
 
@@ -41,7 +39,7 @@ def _route(path: str):
         rid = None
     elif len(parts) == 5:
         _, base, rtype, rid, op = parts
-        if not _ID.fullmatch(rid):
+        if not FHIR_ID.fullmatch(rid):
             return None
     else:
         return None

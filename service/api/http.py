@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 
 import orjson
 from flask import Response, current_app, g, request
@@ -98,6 +99,7 @@ def operation_params(body_resource_param: str | None = None) -> dict:
     return params
 
 
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")   # a resource id (FHIR datatype id)
 _VALID_HASHES = LRUCache(max_items=2048, max_bytes=1 << 40)   # thread-safe; keys of resources that validated
 
 
@@ -108,6 +110,10 @@ def check_resource(res, where: str) -> None:
     are validated once."""
     if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
         raise Invalid(f"The '{where}' parameter must carry a FHIR resource")
+    if "id" in res and not (isinstance(res["id"], str) and FHIR_ID.fullmatch(res["id"])):
+        # an operation never uses the id of a resource it is given (canonical url + version identify it), and
+        # other servers accept such ids: a malformed one is dropped rather than failing the whole request
+        del res["id"]
     key = fhir_version() + hashlib.sha256(orjson.dumps(res, option=orjson.OPT_SORT_KEYS)).hexdigest()
     if _VALID_HASHES.get(key) is not None:
         return

@@ -289,3 +289,18 @@ def test_issues_carry_expression_not_the_deprecated_location(client, base):
     issues = params["issues"]["resource"]["issue"]
     assert issues and all("location" not in i for i in issues)
     assert any(i.get("expression") == ["code"] for i in issues), issues
+
+
+def test_a_malformed_id_on_a_resource_in_a_parameter_is_ignored(client):
+    # the id of a request-carried resource is never used; other servers accept such ids
+    vs = {"resourceType": "ValueSet", "id": "$id$", "url": "http://example.org/fhir/ValueSet/inline-x",
+          "status": "active", "compose": {"include": [{"system": ANIMALS, "concept": [{"code": "dog"}]}]}}
+    r = client.post("/r5/ValueSet/$expand", json={"resourceType": "Parameters", "parameter": [
+        {"name": "valueSet", "resource": vs}]}, content_type=FHIR_JSON)
+    assert r.status_code == 200, r.get_json()
+    assert [c["code"] for c in r.get_json()["expansion"]["contains"]] == ["dog"]
+    # other structural errors are still 400s
+    bad = dict(vs, experimental="not a boolean")
+    r = client.post("/r5/ValueSet/$expand", json={"resourceType": "Parameters", "parameter": [
+        {"name": "valueSet", "resource": bad}]}, content_type=FHIR_JSON)
+    assert_oo(r, 400)
