@@ -30,7 +30,8 @@ def _parse(argv):
     p.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    p.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    p.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread", help="with --server gunicorn")
     p.add_argument("--no-icd", action="store_true", help="skip ICD-10-CM even when it is built")
     p.add_argument("--no-response-cache", action="store_true",
                    help="run the server without the rendered-response cache (compute cost only)")
@@ -48,7 +49,7 @@ def _startup(content: list[str], args) -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory() as cache:
         for label in ("cold (empty load cache)", "warm (load cache filled)"):
-            srv = Server(content=content, workers=args.workers, threads=args.threads,
+            srv = Server(content=content, workers=args.workers, threads=args.threads, server=args.server,
                          worker_class=args.worker_class, env={"RRALL_CACHE_DIR": cache})
             try:
                 secs = srv.start(timeout=300)
@@ -75,7 +76,8 @@ def main(argv=None) -> int:
     if generator == "auto":
         generator = "wrk" if load.wrk_available() else "python"
     content = [str(p) for p in scenarios.CONTENT] + ([str(scenarios.ICD_DIR)] if with_icd else [])
-    print(f"bench: generator={generator}, workers={args.workers} x {args.threads} threads ({args.worker_class}), "
+    server = args.server + (f" {args.worker_class}" if args.server == "gunicorn" else "")
+    print(f"bench: generator={generator}, {server}, workers={args.workers} x {args.threads} threads, "
           f"duration={duration:g}s, concurrency={concurrencies}, ICD-10-CM={'yes' if with_icd else 'no'}, "
           f"response cache={'off' if args.no_response_cache else 'on'}, cpus={os.cpu_count()}", flush=True)
     if args.startup and with_icd:
@@ -88,7 +90,8 @@ def main(argv=None) -> int:
         names.insert(0, "HZ")
     env = {"RRALL_RESPONSE_CACHE_ITEMS": "0"} if args.no_response_cache else {}
     log = Path(tempfile.gettempdir()) / f"rrall-bench-{os.getpid()}.log"
-    srv = Server(content=content, workers=args.workers, threads=args.threads, worker_class=args.worker_class,
+    srv = Server(content=content, workers=args.workers, threads=args.threads, server=args.server,
+                 worker_class=args.worker_class,
                  env=env, log_path=log)
     rows, failed = [], False
     try:

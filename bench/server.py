@@ -22,10 +22,10 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, *, content: list[str], workers: int, threads: int, worker_class: str = "gthread",
-                 env: dict | None = None, log_path: Path | None = None):
+                 server: str = "granian", env: dict | None = None, log_path: Path | None = None):
         self.port = free_port()
         self.content = content
-        self.workers, self.threads, self.worker_class = workers, threads, worker_class
+        self.workers, self.threads, self.worker_class, self.server = workers, threads, worker_class, server
         self.env = dict(os.environ, **(env or {}))
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
@@ -39,7 +39,7 @@ class Server:
         """Launch and wait (bounded) until /healthz answers; returns the seconds it took."""
         cmd = [sys.executable, "-m", "service", "serve", "--host", HOST, "--port", str(self.port),
                "--workers", str(self.workers), "--threads", str(self.threads),
-               "--worker-class", self.worker_class]
+               "--server", self.server, "--worker-class", self.worker_class]
         for c in self.content:
             cmd += ["--content", c]
         out = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL

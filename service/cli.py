@@ -42,24 +42,9 @@ def cmd_serve(args) -> int:
     if args.dev:
         app.run(host=args.host, port=args.port, threaded=True)
         return 0
-    import gc
-    gc.freeze()   # loaded objects leave the GC's view: forked workers do not copy their pages by scanning them
-    from gunicorn.app.base import BaseApplication
-
-    class _Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"{args.host}:{args.port}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("worker_class", args.worker_class)
-            self.cfg.set("threads", args.threads)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("accesslog", None)
-            self.cfg.set("timeout", 60)
-
-        def load(self):
-            return app
-
-    _Server().run()
+    from .serving import run
+    run(app, server=args.server, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+        worker_class=args.worker_class)
     return 0
 
 
@@ -122,15 +107,18 @@ def main(argv=None) -> int:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    s.add_argument("--threads", type=int, default=2)
+    s.add_argument("--threads", type=int, default=2,
+                   help="threads per worker running requests (granian blocking threads / gunicorn gthread threads)")
     s.add_argument("--content", action="append", help="content folder (repeatable); default: the built-in content")
     s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
     s.add_argument("--no-core", action="store_true",
                    help="do not load the FHIR R4 core package found beside the project (../shared/packages)")
     s.add_argument("--package", action="append", metavar="FILE",
                    help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
+    s.add_argument("--server", default="granian", choices=["granian", "gunicorn"],
+                   help="production WSGI server (docs/performance.md compares them)")
     s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
-                   help="gunicorn worker class (docs/performance.md compares them)")
+                   help="gunicorn worker class, with --server gunicorn")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
