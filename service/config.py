@@ -50,6 +50,8 @@ def load(overrides: dict | None = None) -> dict:
         cfg["DEADLINE_SECONDS"] = float(os.environ["RRALL_DEADLINE_SECONDS"])
     if os.environ.get("RRALL_PACKAGES"):
         cfg["PACKAGES"] = [f for f in os.environ["RRALL_PACKAGES"].split(os.pathsep) if f]
+    if os.environ.get("RRALL_FAST_LANE"):
+        cfg["FAST_LANE"] = os.environ["RRALL_FAST_LANE"].strip().lower() not in ("0", "false", "off", "no")
     if os.environ.get("RRALL_CACHE_DIR"):
         cfg["CACHE_DIR"] = os.environ["RRALL_CACHE_DIR"]
     if overrides:

@@ -24,7 +24,7 @@ import orjson
 from .convert import r4_to_r5
 from .engine.codesystem import CodeSystemIndex
 from .engine.registry import KINDS, Registry
-from .runtime import atomic_write, gc_paused, source_hash
+from .runtime import atomic_write, file_sha256, gc_paused, source_hash
 
 log = logging.getLogger("rrall.packages")
 
@@ -171,14 +171,6 @@ class Package:
         return out
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _code_fingerprint() -> str:
     """The pickled objects depend on these modules; a change to them invalidates the cache."""
     return source_hash(("packages.py", "convert.py", "engine/codesystem.py"), salt=CACHE_FORMAT)
@@ -244,7 +236,7 @@ def load_package(path: str | Path, cache_dir: str | Path | None = None) -> Packa
         raise PackageError(f"{path}: package file not found")
     cache_file = None
     if cache_dir:
-        key = f"{_file_sha256(path)}-{_code_fingerprint()}"
+        key = f"{file_sha256(path)}-{_code_fingerprint()}"
         cache_file = Path(cache_dir) / f"package-{key}.pickle"
         if cache_file.is_file():
             try:

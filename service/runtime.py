@@ -1,6 +1,7 @@
 """Small process-level helpers shared by the loaders and caches (no Flask, no FHIR)."""
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -47,3 +48,18 @@ def source_hash(relative_paths, *, salt: str = "") -> str:
             except OSError:
                 h.update(str(rel).encode())
     return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=64)
+def _file_sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_sha256(path) -> str:
+    """sha256 of a file's bytes (remembered while its size and mtime stay the same)."""
+    st = os.stat(path)
+    return _file_sha256_cached(str(path), st.st_size, st.st_mtime_ns)

@@ -26,10 +26,16 @@ def _granian(app, *, host: str, port: int, workers: int, threads: int) -> None:
     from granian.constants import Interfaces
 
     # workers must be forked (the Linux default for Python < 3.14), so that they inherit the built app
-    if multiprocessing.get_start_method(allow_none=True) is None:
+    method = multiprocessing.get_start_method(allow_none=True)
+    if method is None:
         multiprocessing.set_start_method("fork")
+    elif method != "fork":
+        raise RuntimeError(f"granian workers must be forked from the loaded app, but the multiprocessing start "
+                           f"method is already '{method}': use --server gunicorn")
     server = Granian("rrall", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-                     blocking_threads=threads, websockets=False, log_access=False)
+                     blocking_threads=threads, websockets=False, log_access=False,
+                     respawn_failed_workers=True,   # a worker killed (e.g. out of memory) is replaced, as gunicorn does
+                     workers_kill_timeout=30)       # a stuck worker cannot hold up a shutdown or reload forever
     server.serve(target_loader=lambda _target: app)
 
 

@@ -33,7 +33,7 @@ from http import HTTPStatus
 from flask import current_app, request
 
 from ..cache import CachedResponse, LRUCache
-from ..runtime import source_hash
+from ..runtime import file_sha256, source_hash
 
 OPERATIONS = {"$lookup", "$validate-code", "$subsumes", "$expand", "$translate", "$batch-validate-code"}
 RESOURCE_TYPES = {"CodeSystem", "ValueSet", "ConceptMap"}
@@ -60,8 +60,7 @@ def _content_fingerprint(state: dict) -> str:
     parts = [base]
     for p in state["config"].get("PACKAGES") or []:
         try:
-            st = os.stat(p)
-            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(file_sha256(p))   # the bytes, not the path or mtime: the same on every replica
         except OSError:
             parts.append(str(p))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
@@ -83,8 +82,9 @@ def cacheable(method: str, path: str) -> bool:
     return parts[2] in RESOURCE_TYPES and len(parts) in (3, 4)
 
 
-# settings that change how a response is produced or kept, never what it says: not part of the ETag
-NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES"}
+# settings that change how a response is produced or kept, never what it says, and where content lives (the
+# content itself is in the ETag through the content fingerprint): not part of the ETag
+NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
 
 
 def install(app) -> None:
@@ -102,7 +102,8 @@ def install(app) -> None:
     app.wsgi_app = CacheMiddleware(inner, app)
     app.after_request(_after)
     from ..engine import expansion_cache
-    expansion_cache.prewarm(state["registry"], max_expansion=cfg["MAX_EXPANSION"])   # before the fork
+    expansion_cache.prewarm(state["registry"], max_expansion=cfg["MAX_EXPANSION"],   # before the fork
+                            max_walk=cfg.get("MAX_WALK", 1_000_000))
 
 
 def response_cache(app=None) -> LRUCache:

@@ -10,13 +10,16 @@ caching headers of caching.py.
 
 It only ever answers successes. Whatever it does not recognise (another method or route, a control
 parameter such as `_format` or `_pretty`, an Accept it would not answer with JSON, a resource-valued
-parameter) goes to Flask untouched, and so does every request whose handler raises: Flask runs it again
-and owns every error response, so errors still become OperationOutcomes in one place. The second run costs
-time only on errors. tests/api/test_fastlane.py checks that both lanes give the same status, headers and body.
+parameter) goes to Flask untouched. A TerminologyError raised while answering is handed to Flask in the WSGI
+environ: the view re-raises it without computing again, and Flask's error handler renders it, so errors
+still become OperationOutcomes in one place. Any other exception is logged and the request runs again in
+Flask. tests/api/test_fastlane.py checks that both lanes give the same status, headers and body.
 """
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
+
+import logging
 
 import orjson
 
@@ -24,11 +27,13 @@ from .. import operations as ops
 from .. import params as P
 from ..convert import r5_to_r4
 from .caching import KEY_ENV, STORE_ENV
-from .http import CONTROL_PARAMS, FHIR_ID, negotiate
+from ..errors import TerminologyError
+from .http import CONTROL_PARAMS, FHIR_ID, LANE_ERROR_ENV, negotiate
 from .terminology import OPERATIONS
 
 _SKIP = CONTROL_PARAMS | P.RESOURCE_PARAMS
 MAX_QUERY = 8192   # longer query strings go the ordinary way
+log = logging.getLogger("rrall")
 
 
 def _route(path: str):
@@ -79,11 +84,14 @@ class FastLane:
         try:
             pairs = parse_qsl(query.encode("latin-1").decode(), keep_blank_values=True,
                               errors="werkzeug.url_quote")
-            named: dict[str, list] = {}
-            for name, value in pairs:
-                if name in _SKIP:
-                    return None
-                named.setdefault(name, []).append(value)
+        except (UnicodeError, ValueError):
+            return None   # Flask's own parsing decides what such a query means
+        named: dict[str, list] = {}
+        for name, value in pairs:
+            if name in _SKIP:
+                return None
+            named.setdefault(name, []).append(value)
+        try:
             params = P.coerce(P.merge(named))
             ctx = ops.make_context(self.state["registry"], params, environ.get("HTTP_ACCEPT_LANGUAGE"),
                                    self.state["config"])
@@ -91,5 +99,11 @@ class FastLane:
             if base == "r4":
                 resource = r5_to_r4(resource)
             return orjson.dumps(resource), key
-        except Exception:   # noqa: BLE001 - Flask runs the request again and answers the error
+        except TerminologyError as exc:
+            # Flask answers it without computing again: the view re-raises it (terminology._run), and the
+            # error handler renders it like any other
+            environ[LANE_ERROR_ENV] = exc
+            return None
+        except Exception:   # noqa: BLE001 - a bug here must not cost the client its answer: Flask runs it
+            log.warning("GET lane fell back to Flask on %s", environ.get("PATH_INFO"), exc_info=True)
             return None

@@ -19,6 +19,7 @@ XML_TYPES = ("application/fhir+xml", "application/xml", "text/xml", "application
 XML_FORMATS = {"xml", "fhir+xml"} | set(XML_TYPES)
 JSON_FORMATS = {"json", "fhir+json"} | set(JSON_TYPES)
 FORM_TYPE = "application/x-www-form-urlencoded"
+LANE_ERROR_ENV = "rrall.lane_error"   # a TerminologyError the GET lane (fastlane.py) already raised
 CONTROL_PARAMS = {"_format", "_pretty", "_summary", "_elements"}
 FILE_TYPES = {"$package": ("application/gzip", "application/x-gzip", "application/octet-stream"),
               "csv": ("text/csv", "text/*")}   # last path segment (or its extension) -> extra accepted types
@@ -111,8 +112,8 @@ def check_resource(res, where: str) -> None:
     if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
         raise Invalid(f"The '{where}' parameter must carry a FHIR resource")
     if "id" in res and not (isinstance(res["id"], str) and FHIR_ID.fullmatch(res["id"])):
-        # an operation never uses the id of a resource it is given (canonical url + version identify it), and
-        # other servers accept such ids: a malformed one is dropped rather than failing the whole request
+        # terminology operations identify the resources they are given by canonical url + version, and other
+        # servers accept such ids: a malformed one is dropped rather than failing the whole request
         del res["id"]
     key = fhir_version() + hashlib.sha256(orjson.dumps(res, option=orjson.OPT_SORT_KEYS)).hexdigest()
     if _VALID_HASHES.get(key) is not None:
@@ -156,11 +157,21 @@ def _response_mimetype() -> str:
     return "application/fhir+json"
 
 
-@functools.lru_cache(maxsize=512)
+MAX_MEMO_ACCEPT = 512   # longer Accept headers are negotiated without the memo (it holds 512 of them at most)
+
+
 def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> str | None:
     """The response format for a _format value and an Accept header: "json", "xml", or None when the
-    client accepts neither (-> 406). A pure function of three short strings, memoised: clients send the
-    same few Accept headers over and over."""
+    client accepts neither (-> 406). Memoised for short values: clients send the same few Accept headers
+    over and over. last_segment matters only for file downloads, so it is reduced to that first."""
+    ext = last_segment.rsplit(".", 1)[-1]
+    ext = ext if ext in FILE_TYPES else ""
+    if (fmt is not None and len(fmt) > 64) or (accept is not None and len(accept) > MAX_MEMO_ACCEPT):
+        return _negotiate(fmt, accept, ext)
+    return _negotiate_memo(fmt, accept, ext)
+
+
+def _negotiate(fmt: str | None, accept: str | None, ext: str) -> str | None:
     if fmt is not None:
         low = fmt.lower()
         return "xml" if low in XML_FORMATS else "json" if low in JSON_FORMATS else None
@@ -186,17 +197,16 @@ def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> st
             best[kind] = max(best[kind], q)
     if best["json"] < 0 and best["xml"] < 0:
         # file downloads (service/api/integrator.py): $package, $expand.csv accept their own types
-        extra = FILE_TYPES.get(last_segment.rsplit(".", 1)[-1], ())
+        extra = FILE_TYPES.get(ext, ())
         return "json" if any(t in extra for t in types) else None
     return "xml" if best["xml"] > best["json"] else "json"
 
 
+_negotiate_memo = functools.lru_cache(maxsize=512)(_negotiate)
+
+
 def _negotiated() -> str | None:
-    fmt = request.args.get("_format")
-    if fmt is not None and len(fmt) > 64:
-        return None
-    # (the WSGI server bounds header sizes, so the memo holds at most 512 short strings)
-    return negotiate(fmt, request.headers.get("Accept"), request.path.rsplit("/", 1)[-1][:64])
+    return negotiate(request.args.get("_format"), request.headers.get("Accept"), request.path.rsplit("/", 1)[-1])
 
 
 def wants_xml() -> bool:

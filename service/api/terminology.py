@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from .. import operations as ops
-from .http import config, operation_params, registry, render
+from .http import LANE_ERROR_ENV, config, operation_params, registry, render
 
 bp = Blueprint("terminology", __name__)
 METHODS = ["GET", "POST"]
@@ -28,6 +28,9 @@ OPERATIONS = {
 
 
 def _run(rtype: str, op: str, rid: str | None):
+    pending = request.environ.pop(LANE_ERROR_ENV, None)
+    if pending is not None:   # the GET lane already ran this request and it failed: answer with that error
+        raise pending
     body_param, handler = OPERATIONS[(rtype, op)]
     params = operation_params(body_param)
     return render(handler(_ctx(params), params, rid))

@@ -78,15 +78,15 @@ def clear() -> None:
         _pinned.clear()
 
 
-def prewarm(registry, *, max_expansion: int, min_concepts: int = 5000) -> int:
+def prewarm(registry, *, max_expansion: int, max_walk: int = 1_000_000, min_concepts: int = 5000) -> int:
     """Memoise, ahead of requests, the stored value sets that are one whole large code system
     (e.g. all of ICD-10-CM): done before gunicorn forks, the entries are shared by the workers and
     no worker pays the first expansion. Returns how many were prepared."""
     with gc_paused():   # ~100k new objects at once
-        return _prewarm(registry, max_expansion, min_concepts)
+        return _prewarm(registry, max_expansion, max_walk, min_concepts)
 
 
-def _prewarm(registry, max_expansion: int, min_concepts: int) -> int:
+def _prewarm(registry, max_expansion: int, max_walk: int, min_concepts: int) -> int:
     from ..errors import TerminologyError
     from .context import OpContext
     from .expand import Expander
@@ -101,7 +101,8 @@ def _prewarm(registry, max_expansion: int, min_concepts: int) -> int:
         cs = registry.resolve("CodeSystem", incs[0]["system"], incs[0].get("version"))
         if cs is None or len(getattr(cs, "ordered", ())) < min_concepts:
             continue
-        expander = Expander(OpContext(registry, params={}, max_expansion=max_expansion))
+        # the same limits as requests (operations.make_context), or the memo keys would never match
+        expander = Expander(OpContext(registry, params={}, max_expansion=max_expansion, max_walk=max_walk))
         try:
             entries(expander, vs)
         except TerminologyError:

@@ -266,8 +266,8 @@ class CodeValidator(VersionRules):
                     for ext in item.get("extension", []):
                         # valueset-deprecated (boolean; a code "true" is read the same way), or the
                         # standards-status of the concept in this value set
-                        if ext.get("url") == VS_DEPRECATED and ext.get("valueBoolean", ext.get("valueCode")) in (
-                                True, "true"):
+                        value = ext.get("valueBoolean", ext.get("valueCode"))
+                        if ext.get("url") == VS_DEPRECATED and (value is True or value == "true"):
                             return True
                         if ext.get("url") == status_checks.STANDARDS_STATUS and ext.get("valueCode") in (
                                 "deprecated", "withdrawn"):
@@ -384,7 +384,9 @@ class CodeValidator(VersionRules):
         if o is not None:
             if o.system:
                 params.append({"name": "system", "valueUri": o.system})
-            if o.version and o.found:   # the version of the code system the code was found in
+            # the version of the code system the code was found in (or that a fragment's unknown code was
+            # accepted against): not for a code that is simply unknown
+            if o.version and (o.found or o.valid):
                 params.append({"name": "version", "valueString": o.version})
             if o.unknown_system:
                 name = "x-caused-by-unknown-system" if o.unknown_in_vs else "x-unknown-system"

@@ -304,3 +304,31 @@ def test_a_malformed_id_on_a_resource_in_a_parameter_is_ignored(client):
     r = client.post("/r5/ValueSet/$expand", json={"resourceType": "Parameters", "parameter": [
         {"name": "valueSet", "resource": bad}]}, content_type=FHIR_JSON)
     assert_oo(r, 400)
+
+
+def test_content_negotiation_memo_holds_only_short_headers():
+    from service.api import http
+
+    http._negotiate_memo.cache_clear()
+    long_accept = "application/x-" + "a" * 2000 + ", application/fhir+json"
+    assert http.negotiate(None, long_accept, "$lookup") == "json"
+    assert http.negotiate(None, "text/html", "$lookup") is None
+    assert http.negotiate(None, "text/csv", "$expand.csv") == "json"      # a file download accepts its type
+    assert http.negotiate(None, "text/csv", "some-id") is None
+    assert http._negotiate_memo.cache_info().currsize == 3                # the long header was not kept
+    http.negotiate(None, "text/csv", "another-id")                         # ids do not add memo entries
+    assert http._negotiate_memo.cache_info().currsize == 3
+
+
+def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
+    import shutil
+    from service import create_app
+    from helpers import FIXTURES
+
+    copy = tmp_path / "content"
+    shutil.copytree(FIXTURES, copy)
+    url = f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog"
+    a = create_app({"CONTENT_DIRS": [str(FIXTURES)], "CACHE_DIR": str(tmp_path / "c1")}).test_client().get(url)
+    b = create_app({"CONTENT_DIRS": [str(copy)], "CACHE_DIR": str(tmp_path / "c2")}).test_client().get(url)
+    assert a.status_code == b.status_code == 200
+    assert a.headers["ETag"] == b.headers["ETag"]

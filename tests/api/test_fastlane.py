@@ -60,7 +60,7 @@ def clients():
 def _normal(resp):
     """Status, headers that matter and the body, with the per-call identifier and timestamp blanked."""
     headers = {k: v for k, v in resp.headers.items() if k not in ("Date",)}
-    if resp.mimetype in (FHIR_JSON, "application/json"):
+    if resp.mimetype in (FHIR_JSON, "application/json") and resp.data:
         body = resp.get_json()
         exp = body.get("expansion") if isinstance(body, dict) else None
         if exp:
@@ -79,20 +79,62 @@ def test_both_lanes_answer_the_same(clients, base, path, headers):
     assert _normal(a) == _normal(b)
 
 
-def test_the_lane_answers_plain_successes_and_marks_them_for_the_cache(monkeypatch):
+def _count_calls(monkeypatch):
+    """Count handler runs ($lookup) and Flask view runs (terminology._run)."""
     from service.api import terminology
 
-    calls = []
+    calls = {"handler": 0, "view": 0}
     original = terminology.OPERATIONS[("CodeSystem", "$lookup")]
-    monkeypatch.setitem(terminology.OPERATIONS, ("CodeSystem", "$lookup"),
-                        (original[0], lambda *a: calls.append(1) or original[1](*a)))
+
+    def handler(*a):
+        calls["handler"] += 1
+        return original[1](*a)
+    monkeypatch.setitem(terminology.OPERATIONS, ("CodeSystem", "$lookup"), (original[0], handler))
+    view = terminology._run
+
+    def counted_view(*a):
+        calls["view"] += 1
+        return view(*a)
+    monkeypatch.setattr(terminology, "_run", counted_view)
+    return calls
+
+
+def test_the_lane_answers_plain_successes_without_flask_and_marks_them_for_the_cache(monkeypatch):
+    calls = _count_calls(monkeypatch)
     lane = _make(True)
     r = lane.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=cat")
     assert r.status_code == 200 and r.headers["X-Cache"] == "MISS" and r.headers["ETag"].startswith('W/"')
-    assert calls == [1]          # answered once: by the lane, Flask did not run it again
+    assert calls == {"handler": 1, "view": 0}      # answered by the lane; no Flask view ran
+
+
+def test_an_error_in_the_lane_is_rendered_by_flask_without_running_again(monkeypatch):
+    calls = _count_calls(monkeypatch)
+    lane = _make(True)
     r = lane.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=nothing")
-    assert r.status_code == 404 or r.get_json()["resourceType"] == "OperationOutcome"
-    assert calls == [1, 1, 1]    # an error: the lane tried, then Flask answered
+    assert r.get_json()["resourceType"] == "OperationOutcome" and r.status_code >= 400
+    assert calls == {"handler": 1, "view": 1}      # the view re-raised the lane's error: one computation
+    flask_only = _make(False)
+    calls.update(handler=0, view=0)
+    b = flask_only.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=nothing")
+    assert (b.status_code, b.get_json()) == (r.status_code, r.get_json())
+    assert calls == {"handler": 1, "view": 1}
+
+
+def test_both_lanes_agree_with_the_response_cache_on():
+    from service import create_app
+
+    def client(lane):
+        app = create_app({"CONTENT_DIRS": [str(FIXTURES)], "FAST_LANE": lane})
+        return app.test_client()
+    lane, flask_only = client(True), client(False)
+    url = f"/r4/ValueSet/$validate-code?url={quote(vs_url('mammals'))}&system={ANIMALS}&code=dog"
+    for c in (lane, flask_only):
+        c.first, c.hit, c.head = c.get(url), c.get(url), c.head(url)
+        c.revalidated = c.get(url, headers={"If-None-Match": c.first.headers["ETag"]})
+    assert lane.first.headers["X-Cache"] == "MISS" and lane.hit.headers["X-Cache"] == "HIT"
+    for attr in ("first", "hit", "head"):
+        assert _normal(getattr(lane, attr)) == _normal(getattr(flask_only, attr)), attr
+    assert lane.head.data == b"" and lane.revalidated.status_code == flask_only.revalidated.status_code == 304
 
 
 def test_post_and_head_go_to_flask(clients):
