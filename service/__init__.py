@@ -10,7 +10,7 @@ from werkzeug.routing import BaseConverter
 from . import config as config_mod
 from .content import load_registry
 from .api import http
-from .errors import TerminologyError, issue, to_operation_outcome
+from .errors import Invalid, TerminologyError, issue, to_operation_outcome
 
 log = logging.getLogger("rrall")
 
@@ -40,6 +40,11 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
 
     @app.before_request
     def _version():
+        try:
+            request.query_string.decode()
+        except UnicodeDecodeError:   # werkzeug cannot parse it, not even for the error answer: drop it first
+            request.query_string = b""
+            raise Invalid("The query string is not valid UTF-8: percent-encode other bytes") from None
         g.fhir_version = "R4" if request.path.startswith("/r4") else "R5"
         if request.path.startswith(("/r4", "/r5")):
             http.check_accept()

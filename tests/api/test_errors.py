@@ -332,3 +332,10 @@ def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
     b = create_app({"CONTENT_DIRS": [str(copy)], "CACHE_DIR": str(tmp_path / "c2")}).test_client().get(url)
     assert a.status_code == b.status_code == 200
     assert a.headers["ETag"] == b.headers["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/r5/CodeSystem/$lookup", "/r4/ValueSet/$expand", "/r5/metadata", "/healthz"])
+def test_a_query_string_that_is_not_utf8_is_a_400_not_a_crash(client, path):
+    r = client.get(path, environ_overrides={"QUERY_STRING": "code=\xff\xfe&_format=\xff"})
+    body = assert_oo(r, 400)
+    assert "UTF-8" in body["issue"][0]["details"]["text"]
