@@ -43,8 +43,12 @@ def cmd_serve(args) -> int:
         app.run(host=args.host, port=args.port, threaded=True)
         return 0
     from .serving import run
-    run(app, server=args.server, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
-        worker_class=args.worker_class)
+    try:
+        run(app, server=args.server, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+            worker_class=args.worker_class)
+    except RuntimeError as exc:   # a server that cannot start as configured
+        print(f"rrall-tx: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

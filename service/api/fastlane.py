@@ -17,17 +17,16 @@ Flask. tests/api/test_fastlane.py checks that both lanes give the same status, h
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 import logging
+from urllib.parse import parse_qsl
 
 import orjson
 
 from .. import operations as ops
 from .. import params as P
 from ..convert import r5_to_r4
-from .caching import KEY_ENV, STORE_ENV
 from ..errors import TerminologyError
+from .caching import KEY_ENV, STORE_ENV
 from .http import CONTROL_PARAMS, FHIR_ID, LANE_ERROR_ENV, negotiate
 from .terminology import OPERATIONS
 
