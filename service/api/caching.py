@@ -199,10 +199,15 @@ class CacheMiddleware:
         return [data]
 
     def _common(self, get_like: bool) -> list[tuple[str, str]]:
-        out = [("Vary", "Accept, Accept-Language")]
-        if get_like:
-            out.append(("Cache-Control", f"public, max-age={self.ext['max_age']}"))
-        return out
+        return caching_headers(self.ext["max_age"], get_like)
+
+
+def caching_headers(max_age: int, get_like: bool = True) -> list[tuple[str, str]]:
+    """Vary, and Cache-Control for GET/HEAD: the headers every cacheable answer carries."""
+    out = [("Vary", "Accept, Accept-Language")]
+    if get_like:
+        out.append(("Cache-Control", f"public, max-age={max_age}"))
+    return out
 
 
 KEY_ENV = "rrall.cache_key"

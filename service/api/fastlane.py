@@ -26,7 +26,7 @@ from .. import operations as ops
 from .. import params as P
 from ..convert import r5_to_r4
 from ..errors import TerminologyError
-from .caching import KEY_ENV, STORE_ENV
+from .caching import KEY_ENV, STORE_ENV, caching_headers
 from .http import CONTROL_PARAMS, FHIR_ID, LANE_ERROR_ENV, negotiate
 from .terminology import OPERATIONS
 
@@ -65,8 +65,7 @@ class FastLane:
         body, key = answer
         start_response("200 OK", [
             ("Content-Type", "application/fhir+json"), ("Content-Length", str(len(body))),
-            ("ETag", f'W/"{key}"'), ("Cache-Control", f"public, max-age={self.max_age}"),
-            ("Vary", "Accept, Accept-Language"), ("X-Cache", "MISS")])
+            ("ETag", f'W/"{key}"'), *caching_headers(self.max_age), ("X-Cache", "MISS")])
         environ[STORE_ENV] = True
         return [body]
 

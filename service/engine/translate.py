@@ -128,6 +128,22 @@ def _group_side(group: dict, side: str) -> tuple[str | None, str | None]:
     return (url or None), (ver or group.get(side + "Version"))
 
 
+def _groups(cm: dict, side: str, system, version, other_system):
+    """(group, (source, version), (target, version)) for the groups whose `side` ("source" or "target") is
+    system in a compatible version and whose other side is other_system (each filter only when given)."""
+    other = "target" if side == "source" else "source"
+    for group in cm.get("group", []) or []:
+        sides = {"source": _group_side(group, "source"), "target": _group_side(group, "target")}
+        sys_, ver = sides[side]
+        if system and sys_ != system:
+            continue
+        if version and ver and not _version_ok(version, ver):
+            continue
+        if other_system and sides[other][0] != other_system:
+            continue
+        yield group, sides["source"], sides["target"]
+
+
 def origin(cm: dict) -> str:
     url = cm.get("url") or (f"ConceptMap/{cm['id']}" if cm.get("id") else "")
     return f"{url}|{cm['version']}" if cm.get("version") else url
@@ -148,15 +164,7 @@ class _Finder:
             return
         self._visited.add((id(cm), code))
         self.ctx.check_deadline()
-        for group in cm.get("group", []) or []:
-            g_src, g_src_ver = _group_side(group, "source")
-            g_tgt, g_tgt_ver = _group_side(group, "target")
-            if system and g_src != system:
-                continue
-            if version and g_src_ver and not _version_ok(version, g_src_ver):
-                continue
-            if target_system and g_tgt != target_system:
-                continue
+        for group, _src, (g_tgt, g_tgt_ver) in _groups(cm, "source", system, version, target_system):
             elements = [e for e in group.get("element", []) or [] if e.get("code") == code]
             for element in elements:
                 if element.get("noMap"):
@@ -170,15 +178,7 @@ class _Finder:
                 self._unmapped(cm, group, code, g_tgt, g_tgt_ver, target_system, depth)
 
     def reverse(self, cm, code, system, version, other_system) -> None:
-        for group in cm.get("group", []) or []:
-            g_src, g_src_ver = _group_side(group, "source")
-            g_tgt, g_tgt_ver = _group_side(group, "target")
-            if system and g_tgt != system:
-                continue
-            if version and g_tgt_ver and not _version_ok(version, g_tgt_ver):
-                continue
-            if other_system and g_src != other_system:
-                continue
+        for group, (g_src, g_src_ver), (g_tgt, g_tgt_ver) in _groups(cm, "target", system, version, other_system):
             for element in group.get("element", []) or []:
                 for target in element.get("target", []) or []:
                     if target.get("code") != code or not self._dependencies_ok(target):

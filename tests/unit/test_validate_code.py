@@ -11,6 +11,11 @@ def validate(make_ctx, vid, coding, *, kind="Coding", params=None, lang=None):
     return CodeValidator(ctx, vs).validate(kind, [coding])
 
 
+def validate_cc(make_ctx, vid, cc):
+    ctx = make_ctx()
+    return CodeValidator(ctx, ctx.registry.by_id("ValueSet", vid)).validate("CodeableConcept", cc["coding"], cc)
+
+
 def issues(out):
     oo = param(out, "issues")
     return oo["issue"] if oo else []
@@ -147,10 +152,8 @@ def test_display_in_requested_language(make_ctx):
 
 
 def test_codeable_concept_valid_if_any_coding_is_valid(make_ctx):
-    ctx = make_ctx()
-    vs = ctx.registry.by_id("ValueSet", "pets")
     cc = {"coding": [{"system": ANIMALS, "code": "mammal"}, {"system": ANIMALS, "code": "cat"}]}
-    out = CodeValidator(ctx, vs).validate("CodeableConcept", cc["coding"], cc)
+    out = validate_cc(make_ctx, "pets", cc)
     assert param(out, "result") is True
     assert param(out, "code") == "cat"
     assert param(out, "codeableConcept") == cc
@@ -161,10 +164,8 @@ def test_codeable_concept_valid_if_any_coding_is_valid(make_ctx):
 
 
 def test_codeable_concept_with_an_unknown_code_is_invalid_even_if_another_coding_is_in_the_set(make_ctx):
-    ctx = make_ctx()
-    vs = ctx.registry.by_id("ValueSet", "pets")
     cc = {"coding": [{"system": ANIMALS, "code": "unicorn"}, {"system": ANIMALS, "code": "cat"}]}
-    out = CodeValidator(ctx, vs).validate("CodeableConcept", cc["coding"], cc)
+    out = validate_cc(make_ctx, "pets", cc)
     assert param(out, "result") is False
     assert param(out, "code") == "cat"
     assert tx_codes(out) == ["invalid-code", "this-code-not-in-vs"]
@@ -172,10 +173,8 @@ def test_codeable_concept_with_an_unknown_code_is_invalid_even_if_another_coding
 
 
 def test_codeable_concept_invalid_if_no_coding_is_valid(make_ctx):
-    ctx = make_ctx()
-    vs = ctx.registry.by_id("ValueSet", "pets")
     cc = {"coding": [{"system": ANIMALS, "code": "oak"}, {"system": ANIMALS, "code": "unicorn"}]}
-    out = CodeValidator(ctx, vs).validate("CodeableConcept", cc["coding"], cc)
+    out = validate_cc(make_ctx, "pets", cc)
     assert param(out, "result") is False
     assert "not-in-vs" in tx_codes(out)
 
