@@ -15,7 +15,7 @@ from .engine.supplements import requested_supplements, resolve_supplements
 from .engine.subsumes import require_same_system, subsumes as do_subsumes
 from .engine.validate_code import CodeValidator
 from .engine.versions import split_canonical
-from .errors import Invalid, NotFound, TerminologyError, Unresolvable
+from .errors import Invalid, NotFound, TerminologyError, Unresolvable, shown
 from .params import coerce, first, from_parameters
 
 
@@ -52,7 +52,7 @@ def resolve_valueset(ctx: OpContext, params: dict, instance_id: str | None, *, r
     url = first(params, "url") or first(params, "valueSetUrl") or first(params, "context")
     if isinstance(inline, dict):
         if inline.get("resourceType") != "ValueSet":
-            raise Invalid(f"The valueSet parameter must be a ValueSet, not {inline.get('resourceType')!r}")
+            raise Invalid(f"The valueSet parameter must be a ValueSet, not {shown(inline.get('resourceType'))}")
         if url and inline.get("url") and inline["url"] != url:
             raise Invalid(f"Both url '{url}' and an inline valueSet with url '{inline['url']}' were given")
         return inline
@@ -61,7 +61,7 @@ def resolve_valueset(ctx: OpContext, params: dict, instance_id: str | None, *, r
             raise Invalid("No value set identified: give url, valueSet, or call on an instance")
         return None
     if not isinstance(url, str):
-        raise Invalid(f"The url parameter must be a string, got {url!r}")
+        raise Invalid(f"The url parameter must be a string, got {shown(url)}")
     base, version = split_canonical(url)
     version = first(params, "valueSetVersion") or version or ctx.valueset_version.get(base)
     vs = ctx.registry.resolve("ValueSet", base, version)

@@ -6,11 +6,12 @@ single-valued parameter -> 400.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields
 
-from .errors import Invalid
+from .errors import Invalid, shown
 
 BOOLEANS = {"activeOnly", "excludeNested", "excludeNotForUI", "excludePostCoordinated", "includeDesignations",
             "includeDefinition", "abstract", "inferSystem", "lenient-display-validation", "reverse", "_incomplete",
@@ -37,6 +38,26 @@ class _List(fields.List):
 class _StrictBool(fields.Boolean):
     truthy = {"true", True}
     falsy = {"false", False}
+
+
+INT32_MAX = 2**31 - 1
+_INT_TEXT = re.compile(r"[+]?[0-9]+")
+
+
+class _Int(fields.Field):
+    """A FHIR integer (32-bit signed), here never negative: an int, or digits in a query string; anything
+    else (fractions, 10^20, booleans) is refused rather than clamped or passed on."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("not an integer")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()) and len(value.strip()) <= 12:
+            value = int(value.strip())
+        if not isinstance(value, int) or not 0 <= value <= INT32_MAX:
+            raise ValidationError("not a non-negative 32-bit integer")
+        return value
 
 
 class _Str(fields.String):
@@ -70,7 +91,7 @@ def _schema_for(names: set[str]) -> Schema:
     for n in names & BOOLEANS:
         declared[n] = _List(_StrictBool())
     for n in names & INTEGERS:
-        declared[n] = _List(fields.Integer(strict=False, validate=validate.Range(min=0)))
+        declared[n] = _List(_Int())
     for n in names & STRINGS:
         declared[n] = _List(_Str())
     for n in names & CODINGS:
@@ -88,7 +109,7 @@ TYPED = BOOLEANS | INTEGERS | STRINGS | CODINGS | CONCEPTS
 def _schema_for_names(names: frozenset) -> Schema:
     """A schema declaring just the parameters present (marshmallow visits every declared field)."""
     return _schema_for(set(names))
-_EXPECT = {**{n: "a boolean" for n in BOOLEANS}, **{n: "a non-negative integer" for n in INTEGERS},
+_EXPECT = {**{n: "a boolean" for n in BOOLEANS}, **{n: f"an integer from 0 to {INT32_MAX}" for n in INTEGERS},
            **{n: "a string" for n in STRINGS}, **{n: "a Coding" for n in CODINGS},
            **{n: "a CodeableConcept" for n in CONCEPTS}}
 
@@ -128,7 +149,7 @@ def merge(*sources: dict[str, list]) -> dict[str, list]:
         for name, values in src.items():
             if name in merged and name not in MULTI:
                 if [_norm(v) for v in merged[name]] != [_norm(v) for v in values]:
-                    raise Invalid(f"Conflicting values for parameter '{name}': {merged[name]!r} and {values!r}")
+                    raise Invalid(f"Conflicting values for parameter '{name}': {shown(merged[name])} and {shown(values)}")
                 continue
             merged.setdefault(name, []).extend(values)
     return merged
@@ -153,11 +174,22 @@ def coerce(params: dict[str, list]) -> dict[str, list]:
                                for k, v in typed.items()})
     except ValidationError as exc:
         name = next(iter(exc.messages))
-        raise Invalid(f"Invalid value for parameter '{name}': {params.get(name)!r} "
+        values = params.get(name) or []
+        value = shown(values[0]) if len(values) == 1 else shown(values)
+        raise Invalid(f"Invalid value for parameter '{name}': {value} "
                       f"({_EXPECT.get(name, 'another type')} is required)") from None
     out = dict(params)
     out.update(loaded)
     return out
+
+
+def integer(name: str, raw) -> int:
+    """One FHIR integer parameter outside the operation schemas (search _count, _offset) -> 400 if bad."""
+    try:
+        return _Int().deserialize(raw)
+    except ValidationError:
+        raise Invalid(f"Invalid value for parameter '{name}': {shown(raw)} (an integer from 0 to {INT32_MAX} "
+                      "is required)") from None
 
 
 def first(params: dict, name: str, default=None):

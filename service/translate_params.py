@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .engine.translate import build_result, describe, translate
 from .engine.versions import split_canonical
-from .errors import Invalid, NotFound
+from .errors import Invalid, NotFound, shown
 from .params import first
 
 
@@ -24,7 +24,7 @@ def _str(params: dict, *names: str) -> str | None:
         value = first(params, name)
         if value is not None:
             if not isinstance(value, str):
-                raise Invalid(f"The parameter '{name}' must be a string value, got {value!r}")
+                raise Invalid(f"The parameter '{name}' must be a string value, got {shown(value)}")
             return value
     return None
 
@@ -102,7 +102,7 @@ def engine_calls(params: dict) -> list[dict]:
     inline = [m for m in params.get("conceptMap", []) if isinstance(m, dict)]
     for m in inline:
         if m.get("resourceType") != "ConceptMap":
-            raise Invalid(f"The conceptMap parameter must be a ConceptMap, not {m.get('resourceType')!r}")
+            raise Invalid(f"The conceptMap parameter must be a ConceptMap, not {shown(m.get('resourceType'))}")
     dependencies = [d for d in params.get("dependency", []) if isinstance(d, dict)]
     calls = []
     for coding in codings:

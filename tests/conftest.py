@@ -76,3 +76,11 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def fragment_ctx(make_ctx, registry):
+    """An OpContext whose registry adds helpers.FRAGMENT_CS and the FRAGMENT_VALUE_SETS over it."""
+    from helpers import FRAGMENT_CS, FRAGMENT_VALUE_SETS
+
+    return make_ctx(reg=registry.overlay([FRAGMENT_CS, *FRAGMENT_VALUE_SETS]))

@@ -18,7 +18,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from .. import bundles, fhir_io, packages
 from .. import operations as ops
 from ..convert import r5_to_r4
-from ..errors import Invalid, NotFound, TerminologyError, issue
+from ..errors import Invalid, NotFound, TerminologyError, issue, shown
 from ..resource_validation import ResourceValidator, resource_from_parameters
 from .http import config, fhir_version, operation_params, raw_json_body, registry, render
 
@@ -85,7 +85,7 @@ def validate(rtype=None):
         if resource is None:
             raise Invalid("The Parameters body has no 'resource' parameter to validate")
     if rtype is not None and isinstance(resource, dict) and resource.get("resourceType") != rtype:
-        raise Invalid(f"The resource is a {resource.get('resourceType')!r}, but was posted to {rtype}/$validate")
+        raise Invalid(f"The resource is a {shown(resource.get('resourceType'))}, but was posted to {rtype}/$validate")
     ctx = ops.make_context(registry(), {}, request.headers.get("Accept-Language"), config())
     structures = _package_set().structures_for(version)
     validator = ResourceValidator(ctx, version, structures, release_label=version)
@@ -183,7 +183,7 @@ def batch():
     if body["resourceType"] != "Bundle":
         raise Invalid(f"POST to the base expects a batch Bundle, got '{body['resourceType']}'")
     if body.get("type") != "batch":
-        raise TerminologyError(f"Only Bundle.type 'batch' is supported here, not {body.get('type')!r}",
+        raise TerminologyError(f"Only Bundle.type 'batch' is supported here, not {shown(body.get('type'))}",
                                status=422 if body.get("type") == "transaction" else 400,
                                issue_code="not-supported" if body.get("type") == "transaction" else "invalid")
     entries = body.get("entry", [])

@@ -5,6 +5,7 @@ from flask import Blueprint, request
 
 from ..capabilities import FHIR_VERSIONS, capability_statement, terminology_capabilities
 from ..content import full_resource
+from .. import params
 from ..errors import Invalid, NotFound
 from .http import config, fhir_version, registry, render
 
@@ -48,9 +49,7 @@ def _int_arg(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
-        raise Invalid(f"Invalid value for {name}: '{raw}' (a non-negative integer is required)")
-    return int(raw)
+    return params.integer(name, raw)
 
 
 @bp.route("/<any(CodeSystem, ValueSet, ConceptMap):rtype>", methods=["GET"])

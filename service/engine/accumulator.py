@@ -267,8 +267,7 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         expansion["extension"] = [
             {"url": "http://hl7.org/fhir/StructureDefinition/valueset-unclosed", "valueBoolean": True},
             {"url": "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason",
-             "valueString": "This extension is based on a fragment of the code system "
-                            + ", ".join(f.split("|")[0] for f in fragments)}]
+             "valueString": _unclosed_reason(fragments, expander.unconfirmed)}]
     expansion.update({
         "identifier": f"urn:uuid:{uuid.uuid4()}",
         "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
@@ -298,6 +297,15 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         expansion["contains"] = _nest(items) if nested else [i for i, _e in items]
     out["expansion"] = expansion
     return out
+
+
+def _unclosed_reason(fragments: list[str], unconfirmed: list[str]) -> str:
+    text = "This extension is based on a fragment of the code system " + ", ".join(
+        dict.fromkeys(f.split("|")[0] for f in fragments))
+    if unconfirmed:
+        text += (". Included as the value set lists them, but not in the fragment this server holds, so not "
+                 "confirmed to exist: " + ", ".join(unconfirmed))
+    return text
 
 
 class _neg:

@@ -64,6 +64,7 @@ class Expander:
         self.used_vs_resources: list[dict] = []   # imported value sets (for their status warnings)
         self.used_supplements: list[str] = []
         self.warnings: list[tuple[str, str]] = []   # (parameter name, canonical)
+        self.unconfirmed: list[str] = []   # system#code listed by a value set, unknown to the fragment we hold
         self.multi_version_systems: set[str] = set()
         self.used_params: list[tuple[str, str]] = []   # version parameters that changed something
         self.hierarchical = True
@@ -251,9 +252,12 @@ class Expander:
             found = []
             for item in inc["concept"]:
                 concept = cs.locate(item.get("code", ""))
-                if concept is None:
-                    continue
-                found.append(self._entry(cs, concept, item))
+                if concept is not None:
+                    found.append(self._entry(cs, concept, item))
+                elif cs.content == "fragment" and isinstance(item.get("code"), str) and not exclude:
+                    # the value set states the code; the fragment we hold cannot confirm or deny it
+                    found.append(Entry(cs.url, cs.version, item["code"], item.get("display"), cs=cs, src=item))
+                    self._note(self.unconfirmed, f"{cs.url}#{item['code']}")
         else:
             filters = compile_filters(cs, inc.get("filter", []), where)
             found = [self._entry(cs, c) for c in select(cs, filters)]

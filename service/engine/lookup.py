@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from ..errors import TerminologyError, Unresolvable
-from .languages import choose_display
+from .languages import DISPLAY_USES, choose_display, lang_matches
 from .supplements import extra_designations, extra_properties, for_system
 
+LANGUAGE_EXT = "http://hl7.org/fhir/StructureDefinition/language"
 PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
              "display": "Preferred For Language"}
 
@@ -26,6 +27,24 @@ def _property_param(code: str, key: str, value, description: str | None = None) 
     if description:
         parts.insert(1, {"name": "description", "valueString": description})
     return {"name": "property", "part": parts}
+
+
+def _fallback_display(concept, designations: list[dict], prefs) -> dict:
+    """display is 1..1 in $lookup's output: for a concept without a display (v2-0210#OR has only a Dutch
+    designation) the best designation stands in, its language said with the standard language extension;
+    the code itself is the last resort."""
+    wanted = [t for t in (prefs.tags if prefs else []) if t != "*"]
+    usable = [d for d in designations if d.get("value")]
+    ranked = sorted(usable, key=lambda d: (
+        next((i for i, t in enumerate(wanted) if lang_matches(t, d.get("language"))), len(wanted)),
+        ((d.get("use") or {}).get("system"), (d.get("use") or {}).get("code")) not in DISPLAY_USES))
+    if not ranked:
+        return {"name": "display", "valueString": concept.code}
+    best = ranked[0]
+    param = {"name": "display", "valueString": best["value"]}
+    if best.get("language"):
+        param["_valueString"] = {"extension": [{"url": LANGUAGE_EXT, "valueCode": best["language"]}]}
+    return param
 
 
 def lookup(ctx, system: str, code: str, version: str | None, *, properties: list[str]) -> dict:
@@ -64,6 +83,8 @@ def lookup(ctx, system: str, code: str, version: str | None, *, properties: list
     display = choose_display(concept, cs.language, ctx.prefs, extra_des) if ctx.prefs else concept.display
     if display:
         params.append({"name": "display", "valueString": display})
+    else:
+        params.append(_fallback_display(concept, list(concept.designations) + extra_des, ctx.prefs))
     if concept.definition and want("definition"):
         params.append({"name": "definition", "valueString": concept.definition})
     params.append({"name": "abstract", "valueBoolean": concept.abstract})

@@ -17,8 +17,12 @@ KINDS = ("CodeSystem", "ValueSet", "ConceptMap")
 
 
 class Registry:
-    def __init__(self, parent: "Registry | None" = None):
+    def __init__(self, parent: "Registry | None" = None, *, request_scope: bool = False):
         self.parent = parent
+        # a request's own resources (tx-resource, inline) win over the server's for versionless references;
+        # a layer of server content over packages does not: there, complete content beats fragments wherever
+        # it was loaded
+        self.request_scope = request_scope
         self._by_url: dict[str, dict[str, dict]] = {k: {} for k in KINDS}   # kind -> url -> version -> entry
         self._by_id: dict[str, dict[str, object]] = {k: {} for k in KINDS}
         self._supplements: dict[str, list[CodeSystemIndex]] = {}
@@ -48,7 +52,7 @@ class Registry:
         """A child registry whose own resources shadow this one's (request scope)."""
         if not resources:
             return self
-        child = Registry(parent=self)
+        child = Registry(parent=self, request_scope=True)
         for res in resources:
             child.add(res, index=_cached_index(res) if res.get("resourceType") == "CodeSystem" else None)
         return child
@@ -69,14 +73,15 @@ class Registry:
 
         Without a version the latest is chosen, among the request's own resources
         when it sent any for that url (tx-resource); for CodeSystems complete content
-        wins over fragments/examples/supplements of a later version.
+        wins over fragments/examples/supplements of a later version, whichever layer
+        (content or package) holds it: a fragment only fills in where nothing complete is loaded.
         """
         if version is None:
             url, version = split_canonical(url)
         found = self._versions(kind, url)
         if not found:
             return None
-        if version is None and self.parent is not None and self._by_url[kind].get(url):
+        if version is None and self.request_scope and self._by_url[kind].get(url):
             found = self._by_url[kind][url]   # resources sent with the request win over the server's own
         if version is not None:
             if version in found:

@@ -14,7 +14,7 @@ from .display_check import check_display
 from .validate_versions import VersionRules
 from .languages import choose_display
 from .supplements import for_system
-from .membership import Membership
+from .membership import MEMBER, UNDETERMINED, Membership
 from .versions import matches as version_matches, version_key
 
 
@@ -109,7 +109,7 @@ class CodeValidator(VersionRules):
         """Status issues of the value set (only the end of its life) and of every value set it imports."""
         out = status_checks.issues(self.vs, top_level=True)
         for sub in self.membership.imported(self.vs):
-            out.extend(status_checks.issues(sub))
+            out.extend(status_checks.issues(sub, source=self.vs))
         return out
 
     def check(self, coding: dict, p: Paths) -> Outcome:
@@ -165,17 +165,11 @@ class CodeValidator(VersionRules):
                                   tx_code="version-error", message_id="VALUESET_VERSION_CHECK",
                                   expression=p.version))
         o.version = cs.version
-        o.issues.extend(status_checks.issues(cs.resource))
+        o.issues.extend(status_checks.issues(cs.resource, source=self.vs))
         concept = cs.locate(code) if isinstance(code, str) else None
         if concept is None:
             if cs.content == "fragment":
-                o.issues.append(issue("warning", "code-invalid",
-                                      f"Unknown Code '{code}' in the CodeSystem '{system}' version '{cs.version}' - note "
-                                      "that the code system is labeled as a fragment, so the code may be valid in some "
-                                      "other fragment", tx_code="invalid-code", message_id="UNKNOWN_CODE_IN_FRAGMENT",
-                                      expression=p.code))
-                o.valid = not any(i["severity"] == "error" for i in o.issues)
-                return o
+                return self._unknown_in_fragment(cs, system, version, code, display, p, o)
             ver = f" version '{cs.version}'" if cs.version else ""
             o.issues.append(issue("error", "code-invalid", f"Unknown code '{code}' in the CodeSystem '{system}'{ver}",
                                   tx_code="invalid-code", message_id="Unknown_Code_in_Version", expression=p.code))
@@ -243,6 +237,29 @@ class CodeValidator(VersionRules):
         return o
 
     # ---- steps ----------------------------------------------------------------
+    def _unknown_in_fragment(self, cs, system, version, code, display, p: Paths, o: Outcome) -> Outcome:
+        """A code the fragment we hold does not list may exist in the full code system: that lenience
+        decides existence only. In a value set it is a member only where an include takes the whole
+        system or lists that very code (membership.unknown_code_verdict)."""
+        ver = f" version '{cs.version}'" if cs.version else ""
+        o.issues.append(issue("warning", "code-invalid",
+                              f"Unknown Code '{code}' in the CodeSystem '{system}'{ver} - note that the code system "
+                              "is labeled as a fragment, so the code may be valid in some other fragment",
+                              tx_code="invalid-code", message_id="UNKNOWN_CODE_IN_FRAGMENT", expression=p.code))
+        if self.vs is not None:
+            verdict = (self.membership.unknown_code_verdict(self.vs, system, code, self._cs_for(cs))
+                       if isinstance(code, str) else None)
+            if verdict == UNDETERMINED:
+                o.issues.append(issue(
+                    "warning", "not-found", f"The value set '{self.vs_canon}' selects codes of '{system}' by a "
+                    f"filter, which cannot be evaluated for '{code}': this server holds only a fragment of that "
+                    "code system", tx_code="vs-invalid", message_id="UNABLE_TO_CHECK_IF_THE_PROVIDED_CODES_ARE_IN_THE_VALUE_SET",
+                    expression=p.code))
+            if verdict != MEMBER:
+                o.issues.append(self._not_in_vs(system, version, code, display, p))
+        o.valid = not any(i["severity"] == "error" for i in o.issues)
+        return o
+
     def _valueset_displays(self, system: str, code: str) -> list[dict]:
         """Displays the value set itself gives the code (compose.include.concept.display): valid too."""
         if self.vs is None:

@@ -350,3 +350,21 @@ def test_a_pinned_import_that_does_not_exist_is_reported_as_pinned(make_ctx):
     issue = param(out, "issues")["issue"][0]
     assert issue["details"]["text"] == f"A definition for the value Set '{MAMMALS}|9.9.9' could not be found"
     assert issue["extension"][0]["valueString"] == "Unable_to_resolve_value_Set_"
+
+
+def test_codes_a_value_set_lists_from_a_fragment_are_kept_and_flagged(fragment_ctx):
+    """Never drop listed codes silently: the value set states them; the fragment cannot confirm them."""
+    from helpers import FRAG
+
+    vs = fragment_ctx.registry.resolve("ValueSet", "http://x/vs/listed")
+    exp = Expander(fragment_ctx)
+    entries = exp.entries(vs)
+    assert [e.code for e in entries] == ["a", "z"]
+    assert exp.unconfirmed == [f"{FRAG}#z"]
+    out = render(vs, exp, entries, entries, params={}, prefs=fragment_ctx.prefs, offset=0, count=None, nested=False)
+    assert out["expansion"]["total"] == 2
+    reason = [x["valueString"] for x in out["expansion"]["extension"] if x["url"].endswith("unclosed-reason")][0]
+    assert f"{FRAG}#z" in reason and "not confirmed" in reason
+    # an exclude that lists a code the fragment does not hold removes it
+    vs_minus = fragment_ctx.registry.resolve("ValueSet", "http://x/vs/whole-minus-z")
+    assert [e.code for e in Expander(fragment_ctx).entries(vs_minus)] == ["a", "b"]

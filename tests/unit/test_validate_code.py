@@ -1,7 +1,9 @@
 """service.engine.validate_code: results are data (a Parameters dict), never exceptions."""
 from __future__ import annotations
 
-from helpers import ANIMALS, LETTERS, VERSIONED, param, params_named
+import pytest
+
+from helpers import ANIMALS, FRAG, LETTERS, VERSIONED, param, params_named
 from service.engine.validate_code import CodeValidator
 
 
@@ -194,3 +196,22 @@ def test_codesystem_validation_with_active_only_does_not_mention_a_value_set(mak
     out = CodeValidator(ctx, None).validate("Coding", [{"system": ANIMALS, "code": inactive}])
     assert param(out, "result") is False
     assert "not-in-vs" not in tx_codes(out) and "value set" not in (param(out, "message") or "")
+
+
+# ---- the fragment lenience decides existence, never membership of an enumeration ---------------------
+@pytest.mark.parametrize("vid,code,valid", [("whole", "y", True), ("listed", "y", False), ("listed", "z", True),
+                                            ("filtered", "y", False), ("whole-minus-z", "z", False)])
+def test_validate_unknown_codes_of_a_fragment(fragment_ctx, vid, code, valid):
+    vs = fragment_ctx.registry.resolve("ValueSet", f"http://x/vs/{vid}")
+    out = CodeValidator(fragment_ctx, vs).validate("Coding", [{"system": FRAG, "code": code}])
+    assert param(out, "result") is valid
+    assert "invalid-code" in tx_codes(out)          # always: the fragment does not hold the code
+    assert ("not-in-vs" in tx_codes(out)) is (not valid)
+    if vid == "filtered":
+        assert "cannot be evaluated" in str(out)
+    assert "'None'" not in str(out)
+
+
+def test_code_system_validation_keeps_the_fragment_lenience(fragment_ctx):
+    out = CodeValidator(fragment_ctx, None).validate("Coding", [{"system": FRAG, "code": "y"}])
+    assert param(out, "result") is True and tx_codes(out) == ["invalid-code"]
