@@ -1,4 +1,4 @@
-"""Command line: `rrall-tx serve`, `rrall-tx check`, `rrall-tx package` and `rrall-tx import`."""
+"""Command line: `rrall-tx serve`, `check`, `selfcheck`, `package` and `import`."""
 from __future__ import annotations
 
 import argparse
@@ -104,6 +104,29 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_selfcheck(args) -> int:
+    from . import packages, selfcheck
+    from .content import ContentError, load_registry
+
+    cfg = config_mod.load({"CONTENT_DIRS": _content_dirs(args)})
+    paths = args.package or ([] if args.no_core or config_mod.core_package() is None
+                             else [str(config_mod.core_package())])
+    try:
+        registry, _pset = packages.install(load_registry(cfg["CONTENT_DIRS"]), paths, cfg.get("CACHE_DIR"))
+    except (ContentError, packages.PackageError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    limit = None if args.all else args.sample
+    report = selfcheck.run(registry, cfg, limit=limit, seed=args.seed,
+                           published=selfcheck.originals(cfg["CONTENT_DIRS"], paths),
+                           checks=args.check or selfcheck.CHECKS)
+    for line in report.lines():
+        print(line)
+    print(f"({'everything' if limit is None else f'a sample of {limit} per list, seed {args.seed}'}; "
+          f"{report.seconds:.1f} s)")
+    return 0 if report.ok else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rrall-tx", description="RR-ALL FHIR terminology service")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -135,6 +158,15 @@ def main(argv=None) -> int:
     k.add_argument("--content", action="append")
     k.add_argument("--fhir-version", choices=["r4", "r5"], default="r4")
     k.set_defaults(func=cmd_package)
+    q = sub.add_parser("selfcheck", help="check the answers of every operation against each other over all content")
+    q.add_argument("--content", action="append")
+    q.add_argument("--package", action="append", metavar="FILE", help="packages to load (default: the R4 core)")
+    q.add_argument("--no-core", action="store_true", help="only our content")
+    q.add_argument("--all", action="store_true", help="check everything (minutes), not a sample")
+    q.add_argument("--sample", type=int, default=20, help="sample size per list (default 20)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--check", action="append", choices=["value-sets", "subsumption", "r4-shapes", "concept-maps"])
+    q.set_defaults(func=cmd_selfcheck)
     m = sub.add_parser("import", help="build a FHIR CodeSystem from an external terminology")
     m.add_argument("terminology", choices=["icd10cm"], help="icd10cm: ICD-10-CM (needs the extra 'icd10')")
     m.add_argument("--out", default="build/icd10cm", help="output folder (keep it out of git)")

@@ -169,9 +169,9 @@ def _cm_r4_to_r5(cm):
                 t = dict(t)
                 if "equivalence" in t:
                     eq = t.pop("equivalence")
-                    if eq == "unmatched" and not t.get("code"):
-                        e["noMap"] = True   # R5's way of saying "no match"; a target with a code stays a target
-                        continue
+                    if eq == "unmatched" and not t:
+                        e["noMap"] = True   # R5's way of saying "no match"; a target with a code, a comment or a
+                        continue            # product stays a target (not-related-to), so nothing is lost
                     t["relationship"] = EQUIV_TO_REL.get(eq, "related-to")
                     if REL_TO_EQUIV.get(t["relationship"]) != eq:
                         t["extension"] = [x for x in t.get("extension", []) if x.get("url") != EQUIVALENCE_EXT] + [

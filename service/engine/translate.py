@@ -174,8 +174,8 @@ class _Finder:
                 if element.get("noMap"):
                     continue
                 for target in element.get("target", []) or []:
-                    if not self._dependencies_ok(target):
-                        continue
+                    if not target.get("code") or not self._dependencies_ok(target):
+                        continue   # a target without a code (an R4 'unmatched' with a comment) translates to nothing
                     concept = self._coding(g_tgt, g_tgt_ver, target.get("code"), target.get("display"))
                     self._add(cm, target.get("relationship"), concept, target)
             if not elements:

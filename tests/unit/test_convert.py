@@ -154,3 +154,11 @@ def test_other_resources_pass_unchanged():
     oo = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid"}]}
     assert r5_to_r4(oo) == oo and r4_to_r5(oo) == oo
     assert r4_to_r5("text") == "text"
+
+
+def test_an_unmatched_target_with_a_comment_keeps_it():
+    r4 = r4_map("unmatched")
+    r4["group"][0]["element"][0]["target"] = [{"equivalence": "unmatched", "comment": "pending"}]
+    r5 = r4_to_r5(copy.deepcopy(r4))
+    assert r5["group"][0]["element"][0]["target"][0]["relationship"] == "not-related-to"
+    assert r5_to_r4(r5) == r4
