@@ -266,10 +266,9 @@ class ResourceValidator:
                                 "is not known to this server", expression=fp))
             return
         shown = ", ".join(f"{c.get('system') + '#' if c.get('system') else ''}{c.get('code')}" for c in codings)
-        what = "None of the codes" if len(codings) > 1 else "The code"
-        issues.append(issue(severity, "code-invalid", f"{what} '{shown}' {'are' if len(codings) > 1 else 'is'} not in "
-                            f"the value set '{vs_canon}' ({title}), bound with strength '{strength}'",
-                            tx_code="not-in-vs", expression=fp))
+        what = (f"None of the codes '{shown}' is in" if len(codings) > 1 else f"The code '{shown}' is not in")
+        issues.append(issue(severity, "code-invalid", f"{what} the value set '{vs_canon}' ({title}), bound with "
+                            f"strength '{strength}'", tx_code="not-in-vs", expression=fp))
 
 
 def structure_problems(resource: dict, fhir_version: str, rounds: int = 4) -> list[tuple[str, str]]:

@@ -151,6 +151,15 @@ class CodeValidator(VersionRules):
             o.system = system
         if not self._system_ok(system, p, o):
             return o
+        if not isinstance(code, str) or not code:
+            o.issues.append(issue("error", "invalid", "The coding has no code, so it cannot be validated",
+                                  tx_code="invalid-data", message_id="Coding_has_no_code", expression=p.code))
+            if self.vs is not None:
+                o.issues.append(issue("error", "code-invalid", f"A coding without a code is not in the value set "
+                                      f"'{self.vs_canon}'", tx_code="not-in-vs",
+                                      message_id="None_of_the_provided_codes_are_in_the_value_set_one",
+                                      expression=p.code))
+            return o
         use_version, unknown_versions = self._choose_version(system, version, p, o)
         cs = self.ctx.registry.resolve("CodeSystem", system, use_version)
         for uv in unknown_versions:

@@ -215,3 +215,12 @@ def test_validate_unknown_codes_of_a_fragment(fragment_ctx, vid, code, valid):
 def test_code_system_validation_keeps_the_fragment_lenience(fragment_ctx):
     out = CodeValidator(fragment_ctx, None).validate("Coding", [{"system": FRAG, "code": "y"}])
     assert param(out, "result") is True and tx_codes(out) == ["invalid-code"]
+
+
+@pytest.mark.parametrize("vid", [None, "pets"])
+def test_a_coding_without_a_code_is_invalid_and_says_so(make_ctx, vid):
+    ctx = make_ctx()
+    vs = ctx.registry.by_id("ValueSet", vid) if vid else None
+    out = CodeValidator(ctx, vs).validate("Coding", [{"system": ANIMALS}])
+    assert param(out, "result") is False
+    assert "has no code" in param(out, "message") and "'None'" not in str(out) and "#None" not in str(out)
