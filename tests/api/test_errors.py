@@ -306,20 +306,6 @@ def test_a_malformed_id_on_a_resource_in_a_parameter_is_ignored(client):
     assert_oo(r, 400)
 
 
-def test_content_negotiation_memo_holds_only_short_headers():
-    from service.api import http
-
-    http._negotiate_memo.cache_clear()
-    long_accept = "application/x-" + "a" * 2000 + ", application/fhir+json"
-    assert http.negotiate(None, long_accept, "$lookup") == "json"
-    assert http.negotiate(None, "text/html", "$lookup") is None
-    assert http.negotiate(None, "text/csv", "$expand.csv") == "json"      # a file download accepts its type
-    assert http.negotiate(None, "text/csv", "some-id") is None
-    assert http._negotiate_memo.cache_info().currsize == 3                # the long header was not kept
-    http.negotiate(None, "text/csv", "another-id")                         # ids do not add memo entries
-    assert http._negotiate_memo.cache_info().currsize == 3
-
-
 def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
     import shutil
     from service import create_app

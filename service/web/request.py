@@ -1,0 +1,144 @@
+"""One HTTP request, read once: method, path, FHIR version, query, headers, body (bounded), base URL.
+
+A thin view of the WSGI environ that the pipeline and every route handler share; nothing is parsed twice.
+No Flask request context is involved (see docs/architecture.md, "One request pipeline").
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from ..errors import Invalid, TerminologyError
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+BODY_ENV = "rrall.body"   # the body, when an outer layer (the response cache) already read it
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
+
+
+class TooLarge(TerminologyError):
+    status = 413
+    issue_code = "too-costly"
+    tx_code = None
+
+
+class HttpRequest:
+    """The request as the pipeline sees it. ``version`` is "R4"/"R5" for /r4 and /r5 paths, else None."""
+
+    __slots__ = ("environ", "method", "path", "version", "max_body", "_pairs", "_query", "_body", "_form")
+
+    def __init__(self, environ: dict, *, max_body: int = DEFAULT_MAX_BODY):
+        self.environ = environ
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        self.path = environ.get("PATH_INFO", "") or "/"
+        head = self.path[1:4]
+        self.version = "R4" if head in ("r4", "r4/") else "R5" if head in ("r5", "r5/") else None
+        self.max_body = max_body
+        self._pairs = self._query = self._body = self._form = None
+
+    # ---- query ------------------------------------------------------------------------------------
+    @property
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """(name, value) pairs of the query string, in order; bytes that are not UTF-8 -> 400."""
+        if self._pairs is None:
+            raw = self.environ.get("QUERY_STRING", "")
+            try:
+                text = raw.encode("latin-1").decode("utf-8")
+                self._pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+            except (UnicodeError, ValueError):
+                self._pairs = []
+                raise Invalid("The query string is not valid UTF-8: percent-encode other bytes") from None
+        return self._pairs
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        if self._query is None:
+            out: dict[str, list[str]] = {}
+            for name, value in self.query_pairs:
+                out.setdefault(name, []).append(value)
+            self._query = out
+        return self._query
+
+    def arg(self, name: str, default=None):
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    # ---- headers ----------------------------------------------------------------------------------
+    def header(self, name: str, default=None):
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            return self.environ.get(key, default)
+        return self.environ.get("HTTP_" + key, default)
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, lower case, without parameters."""
+        return self.environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+
+    @property
+    def base_url(self) -> str:
+        """scheme://host[:port] + script root (the server's address as the client used it)."""
+        env = self.environ
+        host = env.get("HTTP_HOST")
+        if not host:
+            host = env.get("SERVER_NAME", "localhost")
+            port = env.get("SERVER_PORT", "")
+            if port and port not in ("80", "443"):
+                host = f"{host}:{port}"
+        return f"{env.get('wsgi.url_scheme', 'http')}://{host}{env.get('SCRIPT_NAME', '').rstrip('/')}"
+
+    @property
+    def fhir_base(self) -> str:
+        """The FHIR endpoint's base URL (…/r4 or …/r5)."""
+        return f"{self.base_url}/{(self.version or 'R5').lower()}"
+
+    # ---- body -------------------------------------------------------------------------------------
+    def body(self) -> bytes:
+        """The request body, read once; more than max_body bytes (declared or sent chunked) -> 413."""
+        if self._body is None:
+            self._body = self._read_body()
+        return self._body
+
+    def _read_body(self) -> bytes:
+        env = self.environ
+        if BODY_ENV in env:   # read (and bounded) by the BodyLimit layer
+            return env[BODY_ENV]
+        stream = env.get("wsgi.input")
+        if stream is None or self.method not in ("POST", "PUT", "PATCH"):
+            return b""
+        declared = env.get("CONTENT_LENGTH")
+        if declared:
+            try:
+                length = int(declared)
+            except ValueError:
+                raise Invalid(f"Invalid Content-Length '{declared}'") from None
+            if length > self.max_body:
+                raise self._too_large()
+            return stream.read(length) if length > 0 else b""
+        # no length: a chunked body (the server de-chunks it) is read up to the limit, never past it
+        chunks, size = [], 0
+        while True:
+            chunk = stream.read(_READ_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > self.max_body:
+                raise self._too_large()
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self) -> TooLarge:
+        return TooLarge(f"The request body is larger than this server accepts ({self.max_body} bytes)")
+
+    def form(self) -> dict[str, list[str]]:
+        """Fields of an application/x-www-form-urlencoded POST body ({} otherwise)."""
+        if self._form is None:
+            self._form = {}
+            if self.method == "POST" and self.content_type == FORM_TYPE:
+                try:
+                    text = self.body().decode("utf-8")
+                    pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+                except (UnicodeError, ValueError):
+                    raise Invalid("The form body is not valid UTF-8") from None
+                for name, value in pairs:
+                    self._form.setdefault(name, []).append(value)
+        return self._form
