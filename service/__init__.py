@@ -8,6 +8,7 @@ from flask import Flask
 from . import config as config_mod
 from . import packages
 from .content import load_registry
+from .engine.expansion_cache import ExpansionMemo
 
 log = logging.getLogger("rrall")
 
@@ -20,10 +21,10 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     if registry is None:
         registry = load_registry(cfg["CONTENT_DIRS"])
     combined, package_set = packages.install(registry, list(cfg.get("PACKAGES") or []), cfg.get("CACHE_DIR"))
+    memo = ExpansionMemo()
     app.extensions["rrall"] = {"config": cfg, "registry": combined, "content_registry": registry,
-                               "packages": package_set}
+                               "packages": package_set, "expansion_memo": memo}
     from . import web
     web.install(app)
-    from .engine import expansion_cache
-    expansion_cache.prewarm(combined, max_expansion=cfg["MAX_EXPANSION"], max_walk=cfg.get("MAX_WALK", 1_000_000))
+    memo.prewarm(combined, max_walk=cfg.get("MAX_WALK", 1_000_000))
     return app

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from . import fhir_io
+from .engine.requests import ValidationOptions
 from .engine.validate_code import CodeValidator, Paths
 from .errors import TerminologyError, issue
 
@@ -54,9 +55,8 @@ class ResourceValidator:
         self.fhir_version = fhir_version
         self.structures = structures
         self.release_label = release_label or fhir_version
-        ctx.params = dict(ctx.params)
-        ctx.params["lenient-display-validation"] = [True]     # wrong display: warning, not error
-        self.plain = CodeValidator(ctx, None)
+        self.options = ValidationOptions(lenient_display=True)   # a wrong display: a warning, not an error
+        self.plain = CodeValidator(ctx, None, self.options)
         self._vs_validators: dict[str, CodeValidator] = {}
         self._choices: dict[tuple[str, str], list[str]] = {}
 
@@ -249,7 +249,7 @@ class ResourceValidator:
             return
         validator = self._vs_validators.get(vs_canon)
         if validator is None:
-            validator = self._vs_validators[vs_canon] = CodeValidator(self.ctx, vs)
+            validator = self._vs_validators[vs_canon] = CodeValidator(self.ctx, vs, self.options)
         try:
             result = validator.validate(kind, codings, cc)
         except TerminologyError as exc:

@@ -11,12 +11,6 @@ from .supplements import for_system
 from . import status_checks, text_index
 
 # Parameters echoed in expansion.parameter when the request gave them, in this order.
-ECHOED = [("activeOnly", "valueBoolean"), ("count", "valueInteger"), ("displayLanguage", "valueCode"),
-          ("excludeNested", "valueBoolean"), ("excludeNotForUI", "valueBoolean"),
-          ("excludePostCoordinated", "valueBoolean"), ("filter", "valueString"),
-          ("includeDefinition", "valueBoolean"), ("includeDesignations", "valueBoolean"),
-          ("offset", "valueInteger")]
-ECHOED_MULTI = [("designation", "valueString"), ("force-system-version", "valueUri")]
 STD_URI = "http://hl7.org/fhir/concept-properties#"
 STATUS_URI = STD_URI + "status"
 
@@ -220,14 +214,14 @@ def _designation(d: dict) -> dict:
     return out
 
 
-def render(vs: dict, expander, selected: list, paged: list, *, params: dict, prefs, offset: int,
+def render(vs: dict, expander, selected: list, paged: list, *, request, prefs, offset: int,
            count: int | None, nested: bool) -> dict:
     """Build the output ValueSet (R5 shape) as a plain dict."""
     out = {"resourceType": "ValueSet"}
     # the expansion is a new resource, not the stored one: it carries the value set's identity (url,
     # version) and metadata, but not the stored resource's id. The definition (the value set's own
     # extensions, e.g. valueset-supplement, and its compose) is echoed only with includeDefinition.
-    definition = params.get("includeDefinition", [False])[0] is True
+    definition = request.include_definition is True
     if definition and "extension" in vs:
         out["extension"] = vs["extension"]
     for key in ("language", "url", "version", "name", "title", "status", "experimental", "date",
@@ -237,14 +231,11 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
     if definition and "compose" in vs:
         out["compose"] = vs["compose"]
     exp_params = []
-    for name, vtype in ECHOED:
-        if name in params:
-            exp_params.append({"name": name, vtype: params[name][0]})
+    for name, vtype, value in request.echo:
+        if value is not None:
+            exp_params.append({"name": name, vtype: value})
         elif name == "displayLanguage" and prefs and prefs.source == "header":
             exp_params.append({"name": name, vtype: prefs.raw})
-    for name, vtype in ECHOED_MULTI:
-        for value in params.get(name, []):
-            exp_params.append({"name": name, vtype: value})
     for name, value in expander.used_params:
         exp_params.append({"name": name, "valueUri": value})
     if expander.versions_match or (expander.versions_match_used and not expander.versions_match_set):
@@ -277,9 +268,9 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         expansion["offset"] = offset
     if exp_params:
         expansion["parameter"] = exp_params
-    properties = params.get("property", [])
+    properties = list(request.properties)
     # a designation filter asks for designations as much as includeDesignations does
-    designations = params.get("includeDesignations", [False])[0] is True or bool(params.get("designation"))
+    designations = request.include_designations is True or bool(request.designations)
     cs_props: dict = {}
     show_version = bool(expander.multi_version_systems)
     if show_version:
@@ -288,7 +279,7 @@ def render(vs: dict, expander, selected: list, paged: list, *, params: dict, pre
         paged = sorted(paged, key=lambda e: (order[(e.system, e.code)], not e.pinned, _neg(version_key(e.version))))
     items = [(_contains_item(e, prefs=prefs, show_version=show_version and e.system in expander.multi_version_systems,
                              designations=designations, properties=properties, cs_props=cs_props,
-                             designation_filter=params.get("designation"),
+                             designation_filter=list(request.designations) or None,
                              supplements=for_system(expander.ctx.supplements, e.system)), e)
              for e in paged]
     if cs_props:

@@ -213,6 +213,16 @@ class CodeSystemIndex:
         """True if concept a subsumes concept b (a is b or an ancestor of b)."""
         return a == b or a in self.ancestors(b)
 
+    @property
+    def designations_only(self) -> bool:
+        """A supplement that adds designations and nothing else (a language pack)."""
+        return all(not c.properties and not c.ext_props for c in self.ordered)
+
+    @property
+    def size(self) -> int:
+        """How many concepts the code system holds."""
+        return len(self.ordered)
+
     def is_inactive(self, concept: Concept) -> bool:
         return concept.inactive
 

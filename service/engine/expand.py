@@ -68,9 +68,9 @@ class Expander:
         self.multi_version_systems: set[str] = set()
         self.used_params: list[tuple[str, str]] = []   # version parameters that changed something
         self.hierarchical = True
-        vm = ctx.params.get("versionsMatch")
+        vm = ctx.versions.versions_match
         self.versions_match_set = vm is not None
-        self.versions_match = vm is not None and str(vm[0]).lower() == "true"
+        self.versions_match = vm is True
         self.versions_match_used = False
 
     # ---- code systems ---------------------------------------------------------

@@ -15,6 +15,7 @@ from .validate_versions import VersionRules
 from .languages import choose_display
 from .supplements import for_system
 from .membership import MEMBER, UNDETERMINED, Membership
+from .requests import ValidationOptions
 from .versions import matches as version_matches, version_key
 
 
@@ -49,23 +50,18 @@ class Outcome:
         self.normalized = None   # the code in its correct case, for case-insensitive systems
 
 
-def _bool(params: dict, name: str, default=False):
-    vals = params.get(name)
-    return vals[0] if vals else default
-
-
 class CodeValidator(VersionRules):
-    def __init__(self, ctx, vs: dict | None):
+    def __init__(self, ctx, vs: dict | None, options: ValidationOptions | None = None):
         self.ctx = ctx
         self.vs = vs
         self.expander = Expander(ctx)
         self.membership = Membership(self.expander)
         self.vs_canon = (self.expander.vs_canonical(vs) or "(unidentified)") if vs is not None else None
-        params = ctx.params
-        self.abstract_ok = _bool(params, "abstract", True)
-        self.active_only = _bool(params, "activeOnly", False)
-        self.lenient = _bool(params, "lenient-display-validation", False)
-        self.membership_only = _bool(params, "valueset-membership-only", False) in (True, "true")
+        self.options = options = options or ValidationOptions()
+        self.abstract_ok = options.abstract_ok is not False
+        self.active_only = options.active_only is True
+        self.lenient = options.lenient_display is True
+        self.membership_only = options.membership_only in (True, "true")
         self.prefs = ctx.prefs
         self._pin = None
 
@@ -78,7 +74,7 @@ class CodeValidator(VersionRules):
             if self.vs is None or not (pinned or exc.message_id == "Unable_to_resolve_value_Set_"):
                 raise
             # a value set the compose imports is missing: report it as the validation result
-            plain = CodeValidator(self.ctx, None)
+            plain = CodeValidator(self.ctx, None, self.options)
             o = plain.check(codings[0], Paths(kind)) if kind != "CodeableConcept" else Outcome()
             o.issues = [issue("error", "not-found", exc.plain if pinned else exc.message, tx_code="not-found",
                               message_id="Unable_to_resolve_value_Set_")]

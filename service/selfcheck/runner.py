@@ -10,10 +10,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .. import operations, translate_params
+from .. import operations
+from .. import params as P
 from ..convert import r5_to_r4, translate_result_r5_to_r4
+from ..engine.expansion_cache import ExpansionMemo
 from ..errors import TerminologyError
-from ..params import coerce
 
 SHOWN_PER_INVARIANT = 25   # disagreements listed in full per invariant; all are counted
 
@@ -75,33 +76,34 @@ class Server:
     def __init__(self, registry, cfg: dict):
         self.registry = registry
         self.cfg = cfg
-
-    def _ctx(self, params: dict):
-        return operations.make_context(self.registry, params, None, self.cfg)
+        self.memo = ExpansionMemo()
 
     def call(self, operation: str, params: dict, *, version: str = "R5") -> tuple[int, dict]:
         """(HTTP status, answer) of one operation; params as {name: [values]} (typed like the API types them)."""
         try:
-            params = coerce(params)
-            ctx = self._ctx(params)
-            if operation == "expand":
-                out = operations.expand(ctx, params)
-            elif operation == "validate-vs":
-                out = operations.validate_code(ctx, params, on_codesystem=False)
-            elif operation == "validate-cs":
-                out = operations.validate_code(ctx, params, on_codesystem=True)
-            elif operation == "lookup":
-                out = operations.lookup(ctx, params)
-            elif operation == "subsumes":
-                out = operations.subsumes(ctx, params)
-            elif operation == "translate":
-                out = translate_params.run(ctx, params)
-                return 200, translate_result_r5_to_r4(out) if version == "R4" else out
-            else:
-                raise ValueError(f"unknown operation {operation}")
+            typed = P.coerce(params)
+            build, run = OPERATIONS[operation]
+            request = build(typed)
+            ctx = operations.make_context(self.registry, request, None, self.cfg, memo=self.memo)
+            out = run(ctx, request)
         except TerminologyError as exc:
             return exc.status, {"resourceType": "OperationOutcome", "issue": [{"diagnostics": exc.message}]}
-        return 200, (r5_to_r4(out) if version == "R4" else out)
+        if version == "R4":
+            out = translate_result_r5_to_r4(out) if operation == "translate" else r5_to_r4(out)
+        return 200, out
+
+
+# operation -> (typed parameters -> request, (context, request) -> answer), as the web handlers pair them
+OPERATIONS = {
+    "expand": (P.expand, operations.expand),
+    "validate-vs": (lambda t: P.validate_code(t, on_codesystem=False),
+                    lambda c, r: operations.validate_code(c, r, on_codesystem=False)),
+    "validate-cs": (lambda t: P.validate_code(t, on_codesystem=True),
+                    lambda c, r: operations.validate_code(c, r, on_codesystem=True)),
+    "lookup": (P.lookup, operations.lookup),
+    "subsumes": (P.subsumes, operations.subsumes),
+    "translate": (P.translate, operations.translate),
+}
 
 
 def sample(items: list, limit: int | None, rng: random.Random) -> list:

@@ -5,6 +5,7 @@ import hashlib
 
 from .. import bundles
 from .. import operations as ops
+from .. import params as P
 from ..convert import r5_to_r4
 from ..errors import Invalid
 from .parse import operation_params
@@ -29,10 +30,11 @@ def valueset_bundle(svc, req) -> FileResult:
     def expand(vs):
         if vs.get("url") and reg.resolve("ValueSet", vs["url"], vs.get("version")) is vs:
             # a stored value set: by canonical, so no request overlay and the expansion memo applies
-            params = {"url": [vs["url"]], **({"valueSetVersion": [vs["version"]]} if vs.get("version") else {})}
+            typed = {"url": [vs["url"]], **({"valueSetVersion": [vs["version"]]} if vs.get("version") else {})}
         else:
-            params = {"valueSet": [vs]}
-        return ops.expand(svc.context(req, {}), params)
+            typed = {"valueSet": [vs]}
+        request = P.expand(typed)
+        return ops.expand(svc.context(req, request), request)
 
     chunks = bundles.valueset_bundle(vss, mode, expand=expand, convert=_convert(req),
                                      bundle_id=f"rrall-valuesets-{mode}", base=req.fhir_base)
@@ -56,9 +58,10 @@ def package(svc, req) -> FileResult:
 
 
 def expand_csv(svc, req, rid=None) -> FileResult:
-    params = operation_params(req, "valueSet", validated=svc.caches.validated)
-    params.setdefault("excludeNested", [True])
-    expanded = ops.expand(svc.context(req, params), params, rid)   # errors are raised here, before streaming
+    typed = operation_params(req, "valueSet", validated=svc.caches.validated)
+    typed.setdefault("excludeNested", [True])
+    request = P.expand(typed)
+    expanded = ops.expand(svc.context(req, request), request, rid)   # errors are raised here, before streaming
     name = rid or expanded.get("id") or "valueset"
     return FileResult(bundles.csv_chunks(bundles.expansion_rows(expanded)), "text/csv; charset=utf-8",
                       filename=f"{_safe_name(name)}-expansion.csv")

@@ -9,9 +9,11 @@ import os
 from dataclasses import dataclass, field
 
 from ..cache import LRUCache
+from ..engine.requests import Common
 from ..operations import make_context
 from .negotiate import Negotiator
 
+_PLAIN = Common()
 DEFAULTS = {"RESPONSE_CACHE_ITEMS": 4096, "RESPONSE_CACHE_BYTES": 32 * 1024 * 1024, "HTTP_MAX_AGE": 300,
             "MAX_BODY_BYTES": 32 * 1024 * 1024}
 
@@ -55,6 +57,7 @@ class Service:
         """Our own content, without the packages layered under it."""
         return self.state.get("content_registry") or self.state["registry"]
 
-    def context(self, req, params: dict):
-        """The engine's OpContext for one operation of this request."""
-        return make_context(self.registry, params, req.header("Accept-Language"), self.config)
+    def context(self, req, request=None):
+        """The engine's OpContext for one operation (a typed request) of this HTTP request."""
+        return make_context(self.registry, request or _PLAIN, req.header("Accept-Language"), self.config,
+                            memo=self.state.get("expansion_memo"))

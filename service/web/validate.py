@@ -25,6 +25,6 @@ def validate(svc, req, rtype=None) -> Result:
     if rtype is not None and isinstance(resource, dict) and resource.get("resourceType") != rtype:
         raise Invalid(f"The resource is a {shown(resource.get('resourceType'))}, but was posted to {rtype}/$validate")
     structures = (svc.state.get("packages") or PackageSet()).structures_for(version)
-    validator = ResourceValidator(svc.context(req, {}), version, structures, release_label=version)
+    validator = ResourceValidator(svc.context(req), version, structures, release_label=version)
     # the outcome speaks of the resource as sent: it is already in the request's FHIR version
     return Result(validator.validate(resource, profile), to_r4=lambda r: r)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import ANIMALS, LETTERS, VERSIONED, codes, load_fixture, vs_url
+from service import params as P
 from service.engine.accumulator import page, render, select_entries, text_matcher
 from service.engine.expand import CodeSystemMissing, Expander
 from service.errors import Processing, TooCostly
@@ -199,7 +200,7 @@ def _render(make_ctx, vid, *, params=None, offset=0, count=None, text=None, acti
     es = exp.entries(vs)
     sel = select_entries(es, active_only=active_only, text=text, exclude_not_for_ui=False)
     paged = page(sel, offset=offset, count=count, max_size=1000, canonical=exp.vs_canonical(vs))
-    return render(vs, exp, sel, paged, params=params or {}, prefs=ctx.prefs, offset=offset, count=count,
+    return render(vs, exp, sel, paged, request=P.expand(params or {}), prefs=ctx.prefs, offset=offset, count=count,
                   nested=nested)
 
 
@@ -304,7 +305,8 @@ def test_value_set_extensions_are_part_of_the_definition(make_ctx):
         exp = Expander(ctx)
         sel = select_entries(exp.entries(vs), active_only=False, text=None, exclude_not_for_ui=False)
         paged = page(sel, offset=0, count=None, max_size=1000, canonical=exp.vs_canonical(vs))
-        return render(vs, exp, sel, paged, params=params, prefs=ctx.prefs, offset=0, count=None, nested=False)
+        return render(vs, exp, sel, paged, request=P.expand(params), prefs=ctx.prefs, offset=0, count=None,
+                      nested=False)
 
     defined = render_with({"includeDefinition": [True]})
     assert defined["extension"] == ext and "compose" in defined
@@ -323,7 +325,7 @@ def test_default_valueset_version_pins_an_import_and_is_echoed(make_ctx):
     vs = ctx.registry.by_id("ValueSet", "mammals-and-letters")
     exp = Expander(ctx)
     sel = select_entries(exp.entries(vs), active_only=False, text=None, exclude_not_for_ui=False)
-    out = render(vs, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="x"), params=params,
+    out = render(vs, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="x"), request=P.expand(params),
                  prefs=ctx.prefs, offset=0, count=None, nested=False)
     assert {"name": "default-valueset-version", "valueUri": f"{MAMMALS}|1.0.0"} in out["expansion"]["parameter"]
     # not echoed when it decided nothing
@@ -361,7 +363,7 @@ def test_codes_a_value_set_lists_from_a_fragment_are_kept_and_flagged(fragment_c
     entries = exp.entries(vs)
     assert [e.code for e in entries] == ["a", "z"]
     assert exp.unconfirmed == [f"{FRAG}#z"]
-    out = render(vs, exp, entries, entries, params={}, prefs=fragment_ctx.prefs, offset=0, count=None, nested=False)
+    out = render(vs, exp, entries, entries, request=P.expand({}), prefs=fragment_ctx.prefs, offset=0, count=None, nested=False)
     assert out["expansion"]["total"] == 2
     reason = [x["valueString"] for x in out["expansion"]["extension"] if x["url"].endswith("unclosed-reason")][0]
     assert f"{FRAG}#z" in reason and "not confirmed" in reason

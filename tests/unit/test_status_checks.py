@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from helpers import ANIMALS, param
 from service.engine import status_checks
+from service.engine.requests import ExpandRequest
 from service.engine.validate_code import CodeValidator
 
 EXT = "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status"
@@ -83,7 +84,7 @@ def test_expansion_warns_about_imported_value_sets(make_ctx):
            "compose": {"include": [{"valueSet": ["http://x/imported"]}]}}
     exp = Expander(ctx)
     sel = select_entries(exp.entries(top), active_only=False, text=None, exclude_not_for_ui=False)
-    out = render(top, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="http://x/vs"), params={},
+    out = render(top, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="http://x/vs"), request=ExpandRequest(),
                  prefs=ctx.prefs, offset=0, count=None, nested=False)
     warnings = [p for p in out["expansion"]["parameter"] if p["name"].startswith("warning-")]
     assert warnings == [{"name": "warning-withdrawn", "valueUri": "http://x/imported|2"}]

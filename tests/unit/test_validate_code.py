@@ -4,13 +4,15 @@ from __future__ import annotations
 import pytest
 
 from helpers import ANIMALS, FRAG, LETTERS, VERSIONED, param, params_named
+from service import params as P
 from service.engine.validate_code import CodeValidator
 
 
 def validate(make_ctx, vid, coding, *, kind="Coding", params=None, lang=None):
     ctx = make_ctx(params=params or {}, lang=lang)
     vs = ctx.registry.by_id("ValueSet", vid) if vid else None
-    return CodeValidator(ctx, vs).validate(kind, [coding])
+    options = P.validate_code(params or {}, on_codesystem=vid is None).options
+    return CodeValidator(ctx, vs, options).validate(kind, [coding])
 
 
 def validate_cc(make_ctx, vid, cc):
@@ -187,13 +189,12 @@ def test_result_parameters_have_one_result(make_ctx):
 
 
 def test_codesystem_validation_with_active_only_does_not_mention_a_value_set(make_ctx):
-    from service.engine.validate_code import CodeValidator
-
-    ctx = make_ctx(params={"activeOnly": [True]})
+    ctx = make_ctx()
     cs = ctx.registry.resolve("CodeSystem", ANIMALS)
     inactive = next((c.code for c in cs.ordered if c.inactive), None)
     assert inactive is not None
-    out = CodeValidator(ctx, None).validate("Coding", [{"system": ANIMALS, "code": inactive}])
+    options = P.validate_code({"activeOnly": [True]}, on_codesystem=True).options
+    out = CodeValidator(ctx, None, options).validate("Coding", [{"system": ANIMALS, "code": inactive}])
     assert param(out, "result") is False
     assert "not-in-vs" not in tx_codes(out) and "value set" not in (param(out, "message") or "")
 

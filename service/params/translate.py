@@ -1,4 +1,4 @@
-"""ConceptMap/$translate parameters (R4 and R5 names) -> engine calls. No Flask here.
+"""$translate parameters (R4 and R5 names) -> a TranslateRequest: one TranslateCall per coding.
 
 Both FHIR versions' parameter names are accepted on both endpoints (HL7's test
 client sends R5 names to R4 servers too):
@@ -13,10 +13,10 @@ client sends R5 names to R4 servers too):
 """
 from __future__ import annotations
 
-from .engine.translate import build_result, describe, translate
-from .engine.versions import split_canonical
-from .errors import Invalid, NotFound, shown
-from .params import first
+from ..engine.requests import TranslateCall, TranslateRequest
+from ..engine.versions import split_canonical
+from ..errors import Invalid, shown
+from .raw import first
 
 
 def _str(params: dict, *names: str) -> str | None:
@@ -50,8 +50,8 @@ def _codings_of(name: str, value: dict) -> list[dict]:
     return [value]
 
 
-def engine_calls(params: dict) -> list[dict]:
-    """Keyword arguments for engine.translate, one dict per coding to translate."""
+def translate(params: dict) -> TranslateRequest:
+    """The typed $translate request: one call per coding to translate."""
     src_code = _str(params, "sourceCode", "code")
     tgt_code = _str(params, "targetCode")
     src_name, src_value = _dict(params, "sourceCoding", "coding", "sourceCodeableConcept", "codeableConcept")
@@ -103,16 +103,17 @@ def engine_calls(params: dict) -> list[dict]:
     for m in inline:
         if m.get("resourceType") != "ConceptMap":
             raise Invalid(f"The conceptMap parameter must be a ConceptMap, not {shown(m.get('resourceType'))}")
-    dependencies = [d for d in params.get("dependency", []) if isinstance(d, dict)]
+    dependencies = tuple(d for d in params.get("dependency", []) if isinstance(d, dict))
     calls = []
     for coding in codings:
         if not coding.get("system"):
             raise Invalid(f"The coding with code '{coding.get('code')}' has no system")
-        calls.append(dict(source_code=coding["code"], source_system=coding["system"],
-                          source_version=coding.get("version"), target_system=other, map_url=map_url,
-                          map_version=map_version, reverse=reverse, inline_maps=inline,
-                          dependencies=dependencies, reverse_shape=shape, **scopes))
-    return calls
+        calls.append(TranslateCall(source_code=coding["code"], source_system=coding["system"],
+                                   source_version=coding.get("version"), target_system=other, map_url=map_url,
+                                   map_version=map_version, reverse=reverse, inline_maps=tuple(inline),
+                                   dependencies=dependencies, reverse_shape=shape, **scopes))
+    from .requests import _common
+    return TranslateRequest(calls=tuple(calls), **_common(params))
 
 
 def _first_str(values) -> str | None:
@@ -122,21 +123,3 @@ def _first_str(values) -> str | None:
     return None
 
 
-def run(ctx, params: dict, instance_id: str | None = None, *, fill_display: bool = False) -> dict:
-    """$translate: every coding translated, matches merged into one R5-shaped Parameters dict."""
-    calls = engine_calls(params)
-    if instance_id is not None:
-        cm = ctx.registry.by_id("ConceptMap", instance_id)
-        if cm is None:
-            raise NotFound(f"ConceptMap/{instance_id} not found")
-        if calls[0]["map_url"] and calls[0]["map_url"] != cm.get("url"):
-            raise Invalid(f"The url '{calls[0]['map_url']}' is not the url of ConceptMap/{instance_id}")
-        for call in calls:
-            call.update(map_url=None, map_version=None, inline_maps=[cm])
-    matches: list[dict] = []
-    what: list[str] = []
-    for call in calls:
-        res = translate(ctx, fill_display=fill_display, **call)
-        matches.extend(p for p in res["parameter"] if p.get("name") == "match")
-        what.append(describe(call["source_code"], call["source_system"], call["source_version"], call["reverse"]))
-    return build_result(matches, what)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields
 
-from .errors import Invalid, shown
+from ..errors import Invalid, shown
 
 BOOLEANS = {"activeOnly", "excludeNested", "excludeNotForUI", "excludePostCoordinated", "includeDesignations",
             "includeDefinition", "abstract", "inferSystem", "lenient-display-validation", "reverse", "_incomplete",
