@@ -16,7 +16,7 @@ if str(REPO) not in sys.path:
 from service.content_checks import SEED_DOCUMENTS, check_dirs, valid_bcp47  # noqa: E402
 
 CONTENT_DIRS = [REPO / "codesystems", REPO / "valuesets", REPO / "conceptmaps"]
-VERIFIED = REPO.parent / "shared" / "reference" / "verified-codes.json"
+VERIFIED = REPO / "content" / "reference" / "verified-codes.json"
 BASE = "http://terminology.rr-all.org/fhir"
 SCT = "http://snomed.info/sct"
 SEED = SEED_DOCUMENTS[0]
