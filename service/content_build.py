@@ -93,10 +93,13 @@ class Builder:
         out = {}
         for cs in self.src.codesystems:
             out[cs.id] = self.common("ValueSet", cs.id, cs.name + "VS", cs.title + " (all codes)",
-                                     f"All codes of the {cs.title} code system, groupers included.")
+                                     f"All codes of the {cs.title} code system, groupers included.",
+                                     "Validating or browsing any code of the code system; not a pick list, since it "
+                                     "holds groupers and codes of several kinds (see the curated value sets).")
             out[cs.id]["compose"] = {"include": [{"system": self.url("CodeSystem", cs.id)}]}
         everything = self.common("ValueSet", "rr-all-all-concepts", "RRALLAllConcepts", "RR-ALL: all concepts",
-                                 "Every concept in every RR-ALL code system.")
+                                 "Every concept in every RR-ALL code system.",
+                                 "The source of the concept maps, and validating that a code is any RR-ALL code.")
         everything["compose"] = {"include": [{"system": self.url("CodeSystem", cs.id)} for cs in self.src.codesystems]}
         out["rr-all-all-concepts"] = everything
         return out

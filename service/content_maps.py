@@ -24,7 +24,10 @@ def _camel(label: str) -> str:
 
 
 def _matches(note: dict, concept: str, e: dict) -> bool:
-    return (note.get("concept", concept) == concept and note.get("system", e["system"]) == e["system"]
+    """A note applies to a target when every key it gives matches (concept: one code or a list)."""
+    concepts = note.get("concept", concept)
+    return (concept in (concepts if isinstance(concepts, list) else [concepts])
+            and note.get("system", e["system"]) == e["system"]
             and str(note.get("code", e["code"])) == e["code"]
             and str(e.get("evidence_source_type", "")).startswith(note.get("evidence", "")))
 
@@ -78,7 +81,9 @@ def _map_and_targets(b, system: str, entries: list[dict], local: dict, notes: li
             b.problems.append(f"verified-codes.json: conflicting displays for {system}|{e['code']}")
     tvs = f"rr-all-{key}-mapped"
     vs = b.common("ValueSet", tvs, f"RRALL{_camel(label)}Mapped", f"RR-ALL mapped {label} codes",
-                  f"The verified {label} codes that RR-ALL concepts map to (targets of ConceptMap rr-all-to-{key}).")
+                  f"The verified {label} codes that RR-ALL concepts map to (targets of ConceptMap rr-all-to-{key}).",
+                  f"The target of ConceptMap rr-all-to-{key}: validating or expanding its {label} codes without the "
+                  f"whole terminology. Not a pick list.")
     vs["copyright"] = cpr
     vs["compose"] = {"include": [{"system": system, "concept": [{"code": c, "display": codes[c]}
                                                                 for c in sorted(codes)]}]}
