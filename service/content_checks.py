@@ -2,8 +2,9 @@
 
 ``check_dirs(dirs, verified_codes_path)`` loads every ``*.json`` in the given
 directories and returns a list of :class:`Problem`; an empty list means the
-content passed. Structural validation is delegated to ``fhir_io``; everything
-else works on plain dicts.
+content passed. Structural validation is delegated to ``fhir_io``; the rules on
+wording and attribution are in ``content_text_checks``; everything else works on
+plain dicts.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fhir_io
+from .content_text_checks import concept_text_problems, valueset_text_problems
 
 OUR_BASE = "http://terminology.rr-all.org/fhir"
 SEED_DOCUMENTS = (
@@ -226,6 +228,7 @@ def _check_codesystem(idx: _CodeSystemIndex) -> list[Problem]:
             lang = des.get("language")
             if lang is not None and not valid_bcp47(lang):
                 out.append(Problem(f, f"{path}.designation[{j}].language", f"not a well-formed BCP-47 tag: {lang!r}"))
+        out += [Problem(f, path + suffix, msg) for suffix, msg in concept_text_problems(c, SEED_DOCUMENTS)]
     cycle = _find_cycle(edges)
     if cycle:
         out.append(Problem(f, "CodeSystem.concept", "hierarchy cycle: " + " -> ".join(map(str, cycle))))
@@ -370,6 +373,8 @@ def check_dirs(dirs: list[Path], verified_codes_path: Path | None) -> list[Probl
             problems += ctx.check_canonical(name, "CodeSystem.valueSet", res.get("valueSet"))
         elif rtype == "ValueSet":
             problems += _check_valueset(ctx, name, res)
+            if ctx.ours(res.get("url")):
+                problems += [Problem(name, path, msg) for path, msg in valueset_text_problems(res)]
         elif rtype == "ConceptMap":
             problems += _check_conceptmap(ctx, name, res)
     return problems

@@ -217,7 +217,7 @@ def _properties(at: str, raw, project: dict, sources: set[str], problems: list[s
                 value = " ".join(value.split())
             want = PYTHON_TYPES[spec["type"]]
             if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-                problems.append(f"{at}: property {pcode!r} needs a {spec['type']} value, not {value!r}")
+                problems.append(f"{at}: property {pcode!r} needs a value of type {spec['type']}, not {value!r}")
                 continue
             if pcode in ATTRIBUTED:
                 m = re.match(r"^(\d{3}): \S", value)
