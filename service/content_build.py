@@ -220,9 +220,11 @@ def write(files: dict[str, str], out_root: Path) -> list[str]:
 
 
 def run(source_dir: Path, out_root: Path, check: bool, out=print) -> int:
-    """The `rrall-tx build-content` command: 0 = written / no drift, 1 = drift or source problems."""
+    """The `rrall-tx build-content` command: 0 = written and passing the content checks / no drift; 1 = source
+    problems, problems found by the content checks in what was written, or drift."""
     try:
-        files = build(load(source_dir))
+        source = load(source_dir)
+        files = build(source)
     except SourceError as exc:
         for p in exc.problems:
             out(p)
@@ -241,4 +243,13 @@ def run(source_dir: Path, out_root: Path, check: bool, out=print) -> int:
     counts = {f: sum(1 for n in files if n.startswith(f + "/")) for f in FOLDERS}
     out(f"wrote {counts['codesystems']} CodeSystems, {counts['valuesets']} ValueSets, "
         f"{counts['conceptmaps']} ConceptMaps ({len(changed)} file(s) changed)")
+    from .content_checks import check_dirs   # the same rules as `rrall-tx check`, on what was just written
+
+    problems = check_dirs([out_root / f for f in FOLDERS], source.verified_path)
+    for p in problems:
+        out(str(p))
+    if problems:
+        out(f"{len(problems)} problem(s) in the built content: fix content/ and build again")
+        return 1
+    out("content checks passed")
     return 0

@@ -110,7 +110,7 @@ def load(root: Path) -> Source:
     for path in sorted((root / "codesystems").glob("*.yaml")):
         raw = _yaml(path, problems)
         if raw is not None:
-            codesystems.append(_codesystem(path, raw, project, problems))
+            codesystems.append(_codesystem(path, raw, project, problems, root))
     _check_codes_unique(codesystems, problems)
     valuesets = _list(root / "valuesets.yaml", "valuesets", problems)
     notes = _list(root / "conceptmaps.yaml", "notes", problems)
@@ -147,8 +147,16 @@ def _check_project(path: Path, project: dict, problems: list[str]) -> None:
             problems.append(f"{path}: property {code!r}: type must be one of {sorted(PYTHON_TYPES)}")
 
 
-def _codesystem(path: Path, raw, project: dict, problems: list[str]) -> CodeSystemSource:
-    where = str(path)
+def _shown(path: Path, root: Path) -> str:
+    """The path as an author sees it: content/codesystems/x.yaml (relative to the repository)."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _codesystem(path: Path, raw, project: dict, problems: list[str], root: Path) -> CodeSystemSource:
+    where = _shown(path, root)
     if not isinstance(raw, dict):
         problems.append(f"{where}: must be a mapping")
         raw = {}

@@ -64,3 +64,15 @@ def test_a_source_problem_writes_nothing(tmp_path, capsys):
     assert run(src, out, check=False) == 1
     assert "parent 'repeat-relaps' is not another concept of this file" in capsys.readouterr().out
     assert not out.exists()
+
+
+def test_build_runs_the_content_checks_on_what_it_wrote(tmp_path, capsys):
+    src = tmp_path / "content"
+    shutil.copytree(SOURCE, src)
+    cs = src / "codesystems" / "relapse-count.yaml"
+    cs.write_text(cs.read_text(encoding="utf-8").replace(
+        "The second time the leukemia comes back.", "The second time the leukaemia comes back.", 1), encoding="utf-8")
+    assert run(src, tmp_path / "out", check=False) == 1
+    out = capsys.readouterr().out
+    assert "concept 'second-relapse': British spelling leukaemia in US English text" in out
+    assert "problem(s) in the built content" in out
