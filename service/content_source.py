@@ -187,13 +187,7 @@ def _concept(where: str, i: int, raw, project: dict, problems: list[str]) -> Con
         problems.append(f"{at}: display is missing")
     if not definition:
         problems.append(f"{at}: definition is missing")
-    seeds = project.get("seeds") or {}
-    sources = [seed_number(s) for s in raw.get("sources") or []]
-    if not sources:
-        problems.append(f"{at}: sources is missing (the seed documents that support the concept)")
-    for s in sources:
-        if s not in seeds:
-            problems.append(f"{at}: source {s!r} is not a seed document in project.yaml")
+    sources = _sources(at, raw, project, problems)
     parents = raw.get("parents") or []
     synonyms = raw.get("synonyms") or []
     if not isinstance(parents, list) or not isinstance(synonyms, list):
@@ -206,6 +200,17 @@ def _concept(where: str, i: int, raw, project: dict, problems: list[str]) -> Con
     return Concept(str(code), display or "", definition or "", [str(p) for p in parents], raw.get("grouper") is True,
                    sorted(set(sources)), [_text(s) or "" for s in synonyms], _text(raw.get("en-GB")), props,
                    deprecated)
+
+
+def _sources(at: str, raw: dict, project: dict, problems: list[str]) -> list[str]:
+    seeds = project.get("seeds") or {}
+    sources = [seed_number(s) for s in raw.get("sources") or []]
+    if not sources:
+        problems.append(f"{at}: sources is missing (the seed documents that support the concept)")
+    for s in sources:
+        if s not in seeds:
+            problems.append(f"{at}: source {s!r} is not a seed document in project.yaml")
+    return sources
 
 
 def _properties(at: str, raw, project: dict, sources: set[str], problems: list[str]) -> list[tuple[str, object]]:

@@ -21,6 +21,10 @@ def _string_values(concept: dict, code: str) -> list[str]:
 
 def concept_text_problems(concept: dict, seeds: tuple[str, ...]) -> list[tuple[str, str]]:
     """(path suffix, message) for the concept's wording and attributions."""
+    return _spelling_problems(concept) + _attribution_problems(concept, seeds)
+
+
+def _spelling_problems(concept: dict) -> list[tuple[str, str]]:
     code = concept.get("code")
     out = []
     texts = [("display", concept.get("display")), ("definition", concept.get("definition"))]
@@ -43,6 +47,12 @@ def concept_text_problems(concept: dict, seeds: tuple[str, ...]) -> list[tuple[s
                             f"but has no en-GB designation (expected {to_en_gb(display)!r})"))
         elif any(to_en_gb(v) != v for v in gb if isinstance(v, str)):
             out.append(("", f"concept {code!r}: en-GB designation {gb!r} has American spelling"))
+    return out
+
+
+def _attribution_problems(concept: dict, seeds: tuple[str, ...]) -> list[tuple[str, str]]:
+    code = concept.get("code")
+    out = []
     cited = set(_string_values(concept, SOURCE_DOCUMENT))
     for pcode in ATTRIBUTED:
         for value in _string_values(concept, pcode):
