@@ -116,10 +116,9 @@ class Builder:
         text = {k: " ".join(str(raw.get(k, "")).split()) for k in ("title", "description", "purpose")}
         res = self.common("ValueSet", raw["id"], raw["name"], text["title"], text["description"], text["purpose"],
                           raw.get("status", "active"))
-        system_urls = {self.url("CodeSystem", cs.id) for cs in self.src.codesystems}
-        copyrights = [self.project["external-systems"][s]["copyright"] for s in self._external_systems(raw)
-                      if s in self.project["external-systems"] and s not in system_urls]
-        if copyrights:
+        external = self.project["external-systems"]
+        copyrights = [external[s]["copyright"] for s in self._external_systems(raw) if s in external]
+        if copyrights:   # the licence of every external system the value set draws codes from
             res["copyright"] = " ".join(" ".join(copyrights).split())
         compose = {"include": [self.include(at, inc, verified) for inc in raw["include"]]}
         if raw.get("exclude"):
