@@ -1,4 +1,4 @@
-"""Command line: `rrall-tx serve`, `check`, `selfcheck`, `package` and `import`."""
+"""Command line: `rrall-tx serve`, `check`, `build-content`, `selfcheck`, `package` and `import`."""
 from __future__ import annotations
 
 import argparse
@@ -78,6 +78,12 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_build_content(args) -> int:
+    from .content_build import run
+
+    return run(Path(args.source), Path(args.out), check=args.check)
+
+
 def cmd_package(args) -> int:
     from .bundles import build_package
     from .content import ContentError, load_registry
@@ -149,10 +155,16 @@ def main(argv=None) -> int:
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
-    c.add_argument("--verified", help="verified-codes.json for external code checks",
-                   default=str(config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json")
-                   if (config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json").exists() else None)
+    c.add_argument("--verified", default=str(config_mod.VERIFIED_CODES),
+                   help="verified-codes.json for external code checks (default: content/reference/verified-codes.json)")
     c.set_defaults(func=cmd_check)
+    b = sub.add_parser("build-content", help="build codesystems/, valuesets/, conceptmaps/ from content/ (YAML)")
+    b.add_argument("--source", default=str(config_mod.ROOT / "content"), help="the content source folder")
+    b.add_argument("--out", default=str(config_mod.ROOT),
+                   help="folder holding codesystems/, valuesets/ and conceptmaps/ (default: the repository)")
+    b.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the committed JSON differs from a fresh build (the CI drift check)")
+    b.set_defaults(func=cmd_build_content)
     k = sub.add_parser("package", help="write our content as a FHIR NPM package (.tgz)")
     k.add_argument("--out", required=True, metavar="FILE")
     k.add_argument("--content", action="append")

@@ -15,6 +15,7 @@ def _content_root() -> Path:
 
 
 ROOT = _content_root()
+VERIFIED_CODES = ROOT / "content" / "reference" / "verified-codes.json"   # the only source of external codes
 
 DEFAULTS = {
     "CONTENT_DIRS": [str(ROOT / "codesystems"), str(ROOT / "valuesets"), str(ROOT / "conceptmaps")],
