@@ -380,7 +380,8 @@ class CompactCodeSystem:
         return i is not None and members is not None and i in members
 
     # ---- text ---------------------------------------------------------------------------------------
-    def text_search(self, text: str | None) -> list[int] | None:
-        """Concept numbers (ascending) matching a text filter, as ``text_index`` matches; None: no filter."""
+    def text_search(self, text: str | None):
+        """Concept numbers (ascending; a list or an array view) matching a text filter as ``text_index``
+        matches; None when the text filters nothing."""
         from .compact_text import search
         return search(self, text)

@@ -21,29 +21,42 @@ def _token_range(cs, term: str) -> range:
     return range(lo, hi)
 
 
-def _postings(cs, kind: str, tokens: range) -> list[int] | set[int]:
-    """Concept ("c") or text-pair ("p") postings of a token range: a sorted list for one token, else a set."""
-    off, ids = cs._a[f"tok{kind}_off"], cs._a[f"tok{kind}"]
+def _postings(cs, kind: str, tokens: range):
+    """Concept ("c") or text-pair ("p") postings of a token range, ascending: a stored array (one token,
+    or a heavy range merged at import) or a sorted list."""
+    a = cs._a
     if len(tokens) == 1:
+        off, ids = a[f"tok{kind}_off"], a[f"tok{kind}"]
         t = tokens[0]
-        return ids[off[t]:off[t + 1]].tolist()
+        return ids[off[t]:off[t + 1]]
+    if not tokens:
+        return []
+    keys = a["hv_key"]
+    key = (tokens.start << 32) | tokens.stop
+    k = bisect_left(keys, key)
+    if k < len(keys) and keys[k] == key:
+        off, ids = a[f"hv{kind}_off"], a[f"hv{kind}"]
+        return ids[off[k]:off[k + 1]]
+    off, ids = a[f"tok{kind}_off"], a[f"tok{kind}"]
     out: set[int] = set()
     for t in tokens:
         out.update(ids[off[t]:off[t + 1]])
-    return out
+    return sorted(out)
 
 
-def search(cs, text: str | None) -> list[int] | None:
+def search(cs, text: str | None):
+    """Ascending concept numbers matching the filter (a list or an array view: len, slicing), or None."""
     terms = terms_of(text)
     if terms is None:
         return None
     if len(terms) == 1:
-        hits = _postings(cs, "c", _token_range(cs, terms[0]))
-        return hits if isinstance(hits, list) else sorted(hits)
-    pairs: set[int] | None = None
-    for term in sorted(terms, key=len, reverse=True):     # longer terms match fewer words
-        hits = _postings(cs, "p", _token_range(cs, term))
-        pairs = set(hits) if pairs is None else pairs.intersection(hits)
+        return _postings(cs, "c", _token_range(cs, terms[0]))
+    lists = sorted((_postings(cs, "p", _token_range(cs, t)) for t in terms), key=len)
+    if not lists[0]:
+        return []
+    pairs = set(lists[0])
+    for other in lists[1:]:
+        pairs.intersection_update(other)
         if not pairs:
             return []
     pc = cs._a["pair_c"]

@@ -264,8 +264,9 @@ class Evaluator:
             intervals: list[tuple[int, int]] = []
             for i in focus:
                 flat = p.reach(i).intervals()
-                if op == "<":
-                    flat = [(lo + 1, hi) if lo == i else (lo, hi) for lo, hi in flat]
+                if op == "<":   # minus the concept itself, which may lie inside a merged interval
+                    flat = [part for lo, hi in flat
+                            for part in (((lo, i), (i + 1, hi)) if lo <= i < hi else ((lo, hi),))]
                 intervals.extend(flat)
             return RangeSet(intervals)
         ids: set[int] = set()

@@ -193,10 +193,49 @@ def _text_index(n: int, texts_of) -> dict[str, object]:
     for t in tokens:
         tok += t.encode("utf-8")
         tok_off.append(len(tok))
-    tokc_off, tokc = _csr(by_tok_c[t] for t in tokens)
-    tokp_off, tokp = _csr(by_tok_p[t] for t in tokens)
-    return {"tok_off": tok_off, "tok": bytes(tok), "tokc_off": tokc_off, "tokc": tokc,
-            "tokp_off": tokp_off, "tokp": tokp, "pair_c": pair_c}
+    conc = [by_tok_c[t] for t in tokens]
+    pairs = [by_tok_p[t] for t in tokens]
+    tokc_off, tokc = _csr(conc)
+    tokp_off, tokp = _csr(pairs)
+    out = {"tok_off": tok_off, "tok": bytes(tok), "tokc_off": tokc_off, "tokc": tokc,
+           "tokp_off": tokp_off, "tokp": tokp, "pair_c": pair_c}
+    out.update(_heavy_prefixes(tokens, conc, pairs))
+    return out
+
+
+HEAVY = 1000   # a prefix matching several words with at least this many postings gets its union stored
+
+
+def _heavy_prefixes(tokens: list[str], conc: list[list[int]], pairs: list[list[int]]) -> dict[str, array]:
+    """Merged postings of every token range that a prefix selects, spans 2+ tokens and is heavy.
+
+    A text-filter term is a prefix, i.e. a range of the sorted tokens; for a short or common
+    prefix the union of many postings is the whole cost of a query, so it is computed here once.
+    Ranges are keyed by ``lo << 32 | hi`` (sorted); sub-ranges are only explored under heavy ones.
+    """
+    found: dict[tuple[int, int], None] = {}
+    todo = [(0, len(tokens), 1)]          # (lo, hi, prefix length to split by)
+    while todo:
+        lo, hi, depth = todo.pop()
+        k = lo
+        while k < hi:
+            t = tokens[k]
+            if len(t) < depth:
+                k += 1
+                continue
+            prefix = t[:depth]
+            end = k + 1
+            while end < hi and tokens[end].startswith(prefix):
+                end += 1
+            if end - k >= 2 and sum(len(conc[x]) for x in range(k, end)) >= HEAVY:
+                found[(k, end)] = None
+                todo.append((k, end, depth + 1))
+            k = end
+    keys = sorted(found)
+    hv_key = array("Q", ((lo << 32) | hi for lo, hi in keys))
+    hvc_off, hvc = _csr(sorted({c for x in range(lo, hi) for c in conc[x]}) for lo, hi in keys)
+    hvp_off, hvp = _csr(sorted({p for x in range(lo, hi) for p in pairs[x]}) for lo, hi in keys)
+    return {"hv_key": hv_key, "hvc_off": hvc_off, "hvc": hvc, "hvp_off": hvp_off, "hvp": hvp}
 
 
 def build_sections(d: Draft, log=None) -> tuple[dict, dict[str, object]]:
