@@ -100,10 +100,13 @@ class Workload:
         else:
             items = self.ecl
             fn = lambda e: _page(cs, evaluate(e, cs).ids, 20)
+        cpu_clock = time.thread_time
+        self.cpu = cpu = []
         for item in items:
-            t = clock()
+            t, c = clock(), cpu_clock()
             fn(item)
             lat.append((clock() - t) * 1000)
+            cpu.append((cpu_clock() - c) * 1000)
         return lat
 
 
@@ -156,45 +159,54 @@ def probe(path: str, seed: int, n: int) -> dict:
     for op in OPS:
         wl.run(op)                     # warm-up: page the touched parts of the file in
         lat = wl.run(op)
-        res[op] = (round(statistics.median(lat), 3), round(pct(lat, 0.99), 3))
+        res[op] = (round(statistics.median(lat), 3), round(pct(lat, 0.99), 3), round(pct(wl.cpu, 0.99), 3))
     res["intervals_per_concept"] = round(len(cs._a["reach"]) / 2 / cs.count, 2)
     return res
 
 
 def _forked_workers(wl: Workload) -> list[dict]:
-    """Two workers forked after the open, each running every operation once; their smaps at the end."""
-    pids = []
-    reads = []
+    """Two workers forked after the open, each running every operation once; both read their smaps while
+    both are still alive (a page mapped by the two counts as shared, not private)."""
+    kids = []
     for _ in range(2):
-        r, w = os.pipe()
+        done_r, done_w = os.pipe()
+        go_r, go_w = os.pipe()
         pid = os.fork()
         if pid == 0:   # worker
-            os.close(r)
+            os.close(done_r)
+            os.close(go_w)
             for op in OPS:
                 wl.run(op)
-            os.write(w, json.dumps(smaps(os.getpid())).encode())
-            os.close(w)
+            os.write(done_w, b"1")
+            os.read(go_r, 1)
+            os.write(done_w, json.dumps(smaps(os.getpid())).encode())
+            os.close(done_w)
             os._exit(0)
-        os.close(w)
-        pids.append(pid)
-        reads.append(r)
+        os.close(done_w)
+        os.close(go_r)
+        kids.append((pid, done_r, go_w))
+    for _pid, done_r, _go in kids:
+        os.read(done_r, 1)
+    for _pid, _done, go_w in kids:
+        os.write(go_w, b"1")
     out = []
-    for pid, r in zip(pids, reads):
-        with os.fdopen(r) as fh:
+    for pid, done_r, go_w in kids:
+        with os.fdopen(done_r) as fh:
             out.append({k: round(v, 1) for k, v in json.loads(fh.read() or "{}").items()})
+        os.close(go_w)
         os.waitpid(pid, 0)
     return out
 
 
 def table(results: list[dict]) -> str:
-    head = ["concepts", "import s", "file MB", "open ms", "worker RSS / PSS / private MB (each of 2)",
+    head = ["concepts", "import s", "file MB", "open ms", "worker RSS / PSS / private dirty MB (each of 2)",
             "$lookup", "$subsumes", "is-a member", "<< X, 20", "text, 10", "2-word text", "is-a + text", "ECL"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
-        mem = " ; ".join(f"{m.get('Rss', 0):.0f} / {m.get('Pss', 0):.0f} / {m.get('Private', 0):.0f}"
+        mem = " ; ".join(f"{m.get('Rss', 0):.0f} / {m.get('Pss', 0):.0f} / {m.get('Private_Dirty', 0):.0f}"
                          for m in r["memory"])
         cells = [f"{r['size']:,}", str(r["import_s"]), str(r["file_mb"]), str(r["open_ms"]), mem]
-        cells += [f"{r[op][0]} / {r[op][1]}" for op in OPS]
+        cells += [f"{r[op][0]} / {r[op][1]} ({r[op][2]})" for op in OPS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -222,7 +234,7 @@ def main(argv=None) -> int:
         r = measure(size, work, args.seed, args.requests)
         print(json.dumps(r), file=sys.stderr, flush=True)
         results.append(r)
-    print("latencies in ms: p50 / p99")
+    print("latencies in ms: wall p50 / wall p99 (CPU-time p99: the work itself, without waiting for a core)")
     print(table(results))
     return 0
 

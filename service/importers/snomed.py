@@ -164,6 +164,23 @@ class _Reader:
                     d.refsets.setdefault(refset, []).append(i)
 
 
+def _main_descriptions(r: _Reader, descs: list[int], us) -> tuple[int | None, int | None, int | None, list[str]]:
+    """(FSN, en-US preferred synonym, first synonym, text definitions en-US preferred first) of a concept."""
+    fsn = pref = syn = None
+    defs: list[str] = []
+    for k in descs:
+        t = r.d_type[k]
+        us_preferred = us is not None and us[k] == 2
+        if t == 0 and (fsn is None or us_preferred):
+            fsn = k
+        elif t == 2:
+            defs.insert(0 if us_preferred else len(defs), r.d_term[k])
+        elif t == 1:
+            syn = k if syn is None else syn
+            pref = k if us_preferred else pref
+    return fsn, pref, syn, defs
+
+
 def _designations(r: _Reader) -> None:
     """Display, definition and designations of every concept from its descriptions and their acceptability."""
     d = r.draft
@@ -175,38 +192,21 @@ def _designations(r: _Reader) -> None:
     us = r.accept.get(EN_US)
     dialect_order = list(DIALECTS)
     refsets = sorted(r.accept, key=lambda x: (dialect_order.index(x) if x in DIALECTS else len(DIALECTS), x))
+    columns = [(DIALECTS.get(x), r.accept[x]) for x in refsets]
     for ci, descs in enumerate(by_concept):
-        fsn = pref = syn = None
-        defs: list[str] = []
+        fsn, pref, syn, defs = _main_descriptions(r, descs, us)
         des: list[tuple[str, str | None, int]] = []
-        for k in descs:
-            t = r.d_type[k]
-            if t == 0:
-                if fsn is None or (us is not None and us[k] == 2):
-                    fsn = k
-            elif t == 2:
-                if us is not None and us[k] == 2:
-                    defs.insert(0, r.d_term[k])
-                else:
-                    defs.append(r.d_term[k])
-            elif t == 1:
-                syn = k if syn is None else syn
-                if us is not None and us[k] == 2:
-                    pref = k
         if fsn is not None:
             des.append((r.d_term[fsn], r.d_lang[fsn], fsn_use))
-        for level, use in ((2, pref_use), (1, syn_use)):
-            for refset in refsets:
-                tag = DIALECTS.get(refset)
-                col = r.accept[refset]
-                for k in descs:
-                    if r.d_type[k] == 1 and col[k] == level:
+        synonyms = [k for k in descs if r.d_type[k] == 1]
+        for level, use in ((2, pref_use), (1, syn_use)):      # preferred terms first, per dialect
+            for tag, col in columns:
+                for k in synonyms:
+                    if col[k] == level:
                         des.append((r.d_term[k], tag or r.d_lang[k], use))
-                        if pref is None and level == 2:
-                            pref = k
-        for k in descs:    # synonyms in no language refset still name the concept
-            if r.d_type[k] == 1 and not any(r.accept[x][k] for x in refsets):
-                des.append((r.d_term[k], r.d_lang[k], syn_use))
+                        pref = k if pref is None and level == 2 else pref
+        # synonyms in no language refset still name the concept
+        des.extend((r.d_term[k], r.d_lang[k], syn_use) for k in synonyms if not any(col[k] for _t, col in columns))
         best = pref if pref is not None else syn if syn is not None else fsn
         d.display[ci] = r.d_term[best] if best is not None else None
         d.definition[ci] = defs[0] if defs else None
