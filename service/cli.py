@@ -117,7 +117,7 @@ def cmd_import(args) -> int:
             from .importers import loinc
             _path, summary = loinc.write(args.source, args.out or "build/loinc", version=args.version,
                                          progress=not args.quiet)
-    except ReleaseError as exc:
+    except (ReleaseError, OSError) as exc:
         print(f"rrall-tx import {args.terminology}: {exc}", file=sys.stderr)
         return 2
     for key, value in summary.items():

@@ -34,24 +34,24 @@ class ByteProgress(Progress):
 
 def tsv_rows(path: Path, columns: list[str], bar: ByteProgress | None = None):
     """(line number, fields) of a tab-separated RF2 file after checking its header row."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        header = fh.readline()
-        got = header.rstrip("\r\n").split("\t")
+    with open(path, "rb") as fh:
+        head = fh.readline()
+        got = _decode(path, 1, head.removeprefix(b"\xef\xbb\xbf")).rstrip("\r\n").split("\t")
         if got != columns:
             raise ReleaseError(path, 1, f"unexpected header: expected the columns {', '.join(columns)}; "
                                         f"found {', '.join(got) or 'nothing'}")
         if bar:
-            bar.step(len(header))
+            bar.step(len(head))
         n = len(columns)
         step = 0
-        for lineno, line in enumerate(fh, start=2):
-            step += len(line)
+        for lineno, raw in enumerate(fh, start=2):
+            step += len(raw)
             if step > 1 << 20 and bar:
                 bar.step(step)
                 step = 0
-            fields = line.rstrip("\r\n").split("\t")
+            fields = _decode(path, lineno, raw).rstrip("\r\n").split("\t")
             if len(fields) != n:
-                if not line.strip():
+                if not raw.strip():
                     continue
                 raise ReleaseError(path, lineno, f"expected {n} tab-separated fields, found {len(fields)}")
             yield lineno, fields
@@ -59,8 +59,24 @@ def tsv_rows(path: Path, columns: list[str], bar: ByteProgress | None = None):
             bar.step(step)
 
 
+def _decode(path: Path, lineno: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReleaseError(path, lineno, f"not UTF-8 text (byte {exc.start + 1} of the line)") from None
+
+
 def csv_rows(path: Path, required: list[str], bar: ByteProgress | None = None):
     """(line number, row dict) of a CSV file with a header row that has at least the required columns."""
+    line = 1
+    try:
+        for line, row in _csv_rows(path, required, bar):
+            yield line, row
+    except UnicodeDecodeError as exc:
+        raise ReleaseError(path, line + 1, f"not UTF-8 text (at or shortly after this line): {exc.reason}") from None
+
+
+def _csv_rows(path: Path, required: list[str], bar: ByteProgress | None):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         try:

@@ -199,3 +199,15 @@ def test_cli_import_and_error_exit(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "sct2_Concept_Snapshot_ZZ9999999_20240301.txt:2: expected 5 tab-separated fields, found 1" in err
     assert cli.main(["import", "snomed", "--quiet"]) == 2
+
+
+def test_non_utf8_file_names_file_and_line(tmp_path):
+    term = _copy(tmp_path)
+    desc = next(term.glob("sct2_Description_*"))
+    raw = desc.read_bytes().split(b"\r\n")
+    k = next(i for i, line in enumerate(raw) if b"\tTriangle\t" in line)
+    raw[k] = raw[k].replace(b"Triangle", b"Tri\xe4ngle")          # Latin-1, not UTF-8
+    desc.write_bytes(b"\r\n".join(raw))
+    with pytest.raises(ReleaseError) as err:
+        snomed.write(tmp_path / "release", tmp_path / "out", progress=False)
+    assert err.value.path == str(desc) and "not UTF-8" in err.value.message and err.value.line == k + 1
