@@ -56,8 +56,16 @@ def search(cs, text: str | None):
         return []
     pairs = set(lists[0])
     for other in lists[1:]:
-        pairs.intersection_update(other)
+        if len(pairs) * 24 < len(other):    # few candidates, a long list: binary searches beat a scan
+            pairs = {p for p in pairs if _has(other, p)}
+        else:
+            pairs.intersection_update(other)
         if not pairs:
             return []
     pc = cs._a["pair_c"]
     return sorted({pc[p] for p in pairs})
+
+
+def _has(ids, x: int) -> bool:
+    k = bisect_left(ids, x)
+    return k < len(ids) and ids[k] == x

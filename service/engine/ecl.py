@@ -221,7 +221,7 @@ class Evaluator:
             return out
         focus = self._focus(node)
         if node.member_of:
-            focus = self._members(focus)
+            focus = self._members(focus, single=isinstance(node.focus, Concept))
         return self._apply(node.operator, focus, node) if node.operator else focus
 
     def _focus(self, node: Sub) -> RangeSet:
@@ -240,15 +240,23 @@ class Evaluator:
         if sctid not in self.unknown:
             self.unknown.append(sctid)
 
-    def _members(self, refsets: RangeSet) -> RangeSet:
+    def _members(self, refsets: RangeSet, *, single: bool) -> RangeSet:
+        """Members of the refsets in refsets; a single concept that is not a refset is reported unknown,
+        an expression (``^ (<< X)``, ``^ *``) simply selects the refsets it contains."""
         out = RangeSet()
-        for r in refsets:
-            code = self.p.code_at(r)
-            members = self.p.refset_members(code)
-            if members is None:
-                self._unknown(code)
-            else:
-                out = out | members
+        if single:
+            for r in refsets:
+                code = self.p.code_at(r)
+                members = self.p.refset_members(code)
+                if members is None:
+                    self._unknown(code)
+                else:
+                    out = out | members
+            return out
+        for code in self.p.refset_codes:
+            i = self.p.index_of(code)
+            if i is not None and i in refsets:
+                out = out | self.p.refset_members(code)
         return out
 
     def _apply(self, op: str, focus: RangeSet, node=None) -> RangeSet:

@@ -40,6 +40,9 @@ def ecl(text: str) -> str:
     ("< {CI}", set()),
     ("> {ROOT}", set()),
     ("^ {RS}", {"SQ", "CI", "T"}),
+    ("^ (<< {ROOT})", {"SQ", "CI", "T"}),
+    ("^ *", {"SQ", "CI", "T"}),
+    ("^ (<< {P})", set()),
     ("< ^ {RS}", {"RT", "IT", "RIT"}),
     ("<< {P} AND ^ {RS}", {"SQ", "T"}),
     ("<< {P} , ^ {RS}", {"SQ", "T"}),
@@ -86,6 +89,7 @@ def test_unknown_concepts_match_nothing_and_are_reported(cs):
     assert {NAMES[cs.code_at(i)] for i in result.ids} == {"T"}
     assert result.unknown == ["1234567897"]
     assert evaluate("^ " + IDS["T"], cs).unknown == [IDS["T"]]     # not a refset
+    assert evaluate(ecl("^ (<< {P})"), cs).unknown == []           # an expression just selects refsets
     assert not evaluate("^ " + IDS["T"], cs).ids
 
 
