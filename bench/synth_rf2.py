@@ -90,8 +90,7 @@ class Release:
         self.pt: list[list[str]] = []
         self.tag: list[str] = []
         self.active: list[bool] = []
-        self.module = self._new(0, -1, ["synthetic", "module"], "metadata")
-        self.root = self.module  # replaced below; the module concept hangs under the metadata branch
+        self.module = self._new(0, -1, ["synthetic", "module"], "metadata")   # first id; placed under the root below
         self.root = self._new(0, -1, ["synthetic", "root"], "metadata")
         self.parents[self.module] = [self.root]
         self.children[self.root].append(self.module)
