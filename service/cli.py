@@ -104,9 +104,30 @@ def cmd_package(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importers import icd10cm
+    if args.terminology == "icd10cm":
+        from .importers import icd10cm
 
-    icd10cm.write(args.out, progress=not args.quiet)
+        icd10cm.write(args.out or "build/icd10cm", progress=not args.quiet)
+        return 0
+    from .importers.release_files import ReleaseError
+
+    if not args.source:
+        print(f"rrall-tx import {args.terminology}: give the release folder, e.g. "
+              f"rrall-tx import {args.terminology} RELEASE_DIR --out build/{args.terminology}", file=sys.stderr)
+        return 2
+    try:
+        if args.terminology == "snomed":
+            from .importers import snomed
+            _path, summary = snomed.write(args.source, args.out or "build/snomed", progress=not args.quiet)
+        else:
+            from .importers import loinc
+            _path, summary = loinc.write(args.source, args.out or "build/loinc", version=args.version,
+                                         progress=not args.quiet)
+    except (ReleaseError, OSError) as exc:
+        print(f"rrall-tx import {args.terminology}: {exc}", file=sys.stderr)
+        return 2
+    for key, value in summary.items():
+        print(f"{key}: {value}")
     return 0
 
 
@@ -179,9 +200,13 @@ def main(argv=None) -> int:
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--check", action="append", choices=["value-sets", "subsumption", "r4-shapes", "concept-maps"])
     q.set_defaults(func=cmd_selfcheck)
-    m = sub.add_parser("import", help="build a FHIR CodeSystem from an external terminology")
-    m.add_argument("terminology", choices=["icd10cm"], help="icd10cm: ICD-10-CM (needs the extra 'icd10')")
-    m.add_argument("--out", default="build/icd10cm", help="output folder (keep it out of git)")
+    m = sub.add_parser("import", help="build a code system from an external terminology's release")
+    m.add_argument("terminology", choices=["icd10cm", "snomed", "loinc"],
+                   help="icd10cm: ICD-10-CM (needs the extra 'icd10'); snomed: an RF2 Snapshot release folder; "
+                        "loinc: a LOINC release folder (Loinc.csv)")
+    m.add_argument("source", nargs="?", help="the release folder (snomed, loinc)")
+    m.add_argument("--out", help="output folder (keep it out of git); default build/<terminology>")
+    m.add_argument("--version", help="loinc: the LOINC version (default: the newest VersionLastChanged)")
     m.add_argument("--quiet", action="store_true", help="no progress output")
     m.set_defaults(func=cmd_import)
     args = parser.parse_args(argv)
