@@ -296,7 +296,7 @@ def install(registry: Registry, paths: list[str], cache_dir: str | None) -> tupl
     for kind in KINDS:
         for entry in registry.all(kind):
             if isinstance(entry, CodeSystemIndex):
-                top.add(entry.resource, index=entry)
+                top.add(entry.metadata, index=entry)
             else:
                 top.add(entry)
     return top, pset

@@ -19,7 +19,8 @@ import re
 
 from . import fhir_io
 from .engine.requests import ValidationOptions
-from .engine.validate_code import CodeValidator, Paths
+from .engine.validate_code import CodeValidator
+from .engine.validate_outcome import Paths
 from .errors import TerminologyError, issue
 
 STRENGTH_SEVERITY = {"required": "error", "extensible": "warning", "preferred": "information",

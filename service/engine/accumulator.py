@@ -251,7 +251,7 @@ def render(vs: dict, expander, selected: list, paged: list, *, request, prefs, o
     for name, canon in expander.warnings:
         exp_params.append({"name": name, "valueUri": canon})
     exp_params.extend(status_checks.expansion_parameters(
-        vs, [cs.resource for cs in expander.used_cs_indexes] + expander.used_vs_resources))
+        vs, [cs.metadata for cs in expander.used_cs_indexes] + expander.used_vs_resources))
     expansion: dict = {}
     fragments = [canon for name, canon in expander.warnings if name == "used-fragment"]
     if fragments:
@@ -328,7 +328,7 @@ def _nest(items: list) -> list:
                     if (e.system, p) in by_key:
                         parent_item = by_key[(e.system, p)]
                         break
-                    nxt.extend(e.cs.concepts[p].parents if p in e.cs.concepts else [])
+                    nxt.extend(e.cs.concept(p).parents if e.cs.has(p) else [])
                 frontier = nxt
         if parent_item is None:
             roots.append(item)

@@ -203,6 +203,36 @@ class CompactCodeSystem:
     def _std_code(self, std: str) -> str:
         return self._uri_codes.get("http://hl7.org/fhir/concept-properties#" + std, std)
 
+    # ---- the rest of the provider protocol (provider.CodeSystemProvider) ----------------------------
+    std_code = _std_code
+    designations_only = False
+
+    @property
+    def metadata(self) -> dict:
+        return self.resource
+
+    def full_resource(self) -> dict:
+        """The resource without its concepts: a release this large is not served whole (read says SUBSETTED)."""
+        return self.resource
+
+    @property
+    def size(self) -> int:
+        return self.count
+
+    def concept(self, code: str):
+        i = self.index_of(code, exact=True)
+        return None if i is None else CompactConcept(self, i)
+
+    def has(self, code: str) -> bool:
+        return self.index_of(code, exact=True) is not None
+
+    def iter_concepts(self):
+        return (CompactConcept(self, i) for i in range(self.count))
+
+    def display_of(self, code: str) -> str | None:
+        c = self.concept(code)
+        return c.display if c is not None else None
+
     @property
     def roots(self) -> list[str]:
         if self._roots is None:

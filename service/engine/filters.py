@@ -108,7 +108,7 @@ class Filter:
         """The property code to read values of (a standard notSelectable may be declared under another code)."""
         std = _standard_meaning(self.cs, self.prop)
         if std == "notSelectable" and self.prop not in self.cs.property_defs:
-            return self.cs._std_code("notSelectable")
+            return self.cs.std_code("notSelectable")
         return self.prop
 
     def _boolean(self, where: str) -> bool:
@@ -132,7 +132,8 @@ class Filter:
         """Concepts possibly matching, in code-system order, if this filter can enumerate cheaply."""
         if self._codes is None:
             return None
-        return sorted((self.cs.concepts[c] for c in self._codes if c in self.cs.concepts), key=lambda c: c.order)
+        cs = self.cs
+        return sorted((cs.concept(c) for c in self._codes if cs.has(c)), key=lambda c: c.order)
 
 
 # ---- builders: each returns a predicate on Concept (and may set f._codes, the enumerable matches) ---------
@@ -170,7 +171,7 @@ def _child_of(f, where):
 def _descendent_leaf(f, where):
     root, code = f._root()
     cs = f.cs
-    return _codes_in(f, frozenset(c for c in cs.descendants(code) if not cs.concepts[c].children)
+    return _codes_in(f, frozenset(c for c in cs.descendants(code) if not cs.concept(c).children)
                      if root else frozenset())
 
 
@@ -181,7 +182,7 @@ def _code_equals(f, where):
 
 def _code_in(f, where):
     wanted = f._listed()
-    f._codes = frozenset(wanted & set(f.cs.concepts))
+    f._codes = frozenset(w for w in wanted if f.cs.has(w))
     return lambda c: c.code in wanted
 
 
@@ -309,5 +310,5 @@ def select(cs: CodeSystemIndex, filters: list[Filter]) -> list[Concept]:
         if cands is not None and (base is None or len(cands) < len(base)):
             base = cands
     if base is None:
-        base = cs.ordered
+        base = cs.iter_concepts()
     return [c for c in base if all(f.matches(c) for f in filters)]

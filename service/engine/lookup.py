@@ -95,10 +95,10 @@ def lookup(ctx, system: str, code: str, version: str | None, *, properties: list
             params.append(_designation_param(d))
     if want("parent"):
         for p in concept.parents:
-            params.append(_property_param("parent", "valueCode", p, cs.concepts[p].display))
+            params.append(_property_param("parent", "valueCode", p, cs.display_of(p)))
     if want("child"):
         for c in concept.children:
-            params.append(_property_param("child", "valueCode", c, cs.concepts[c].display))
+            params.append(_property_param("child", "valueCode", c, cs.display_of(c)))
     if want("inactive"):
         params.append(_property_param("inactive", "valueBoolean", concept.inactive))
     for pcode, key, value in list(concept.properties) + extra_properties(sups, concept.code):

@@ -47,7 +47,7 @@ def search(svc, req, rtype: str) -> Result:
     summary = req.arg("_summary")
     hits = []
     for entry in svc.registry.all(rtype):
-        res = entry.resource if hasattr(entry, "resource") else entry
+        res = entry.metadata if hasattr(entry, "metadata") else entry
         if getattr(entry, "trimmed", False):   # a large code system: its concepts are not in the searchset
             res = dict(res, meta={**res.get("meta", {}), "tag": [SUBSETTED]})
         if _matches(req, res):
