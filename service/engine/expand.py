@@ -3,7 +3,7 @@
 The Expander resolves code systems (the only place that applies
 system-version / force-system-version / check-system-version), evaluates
 includes, excludes and imports (with cycle detection). Paging, counting and
-the text filter belong to ``accumulator``; rendering to ``expansion_render``.
+the text filter belong to ``expansion_select``; rendering to ``expansion_render``.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Expanding a value set that includes a whole large code system (ICD-10-CM: ~100k concepts) costs hundreds of
 ms; the result depends only on the value set, the registry content and the walk's inputs, so it is computed
-once and reused. Text filter, paging and rendering still run per request (``accumulator``); the cached list is
+once and reused. Text filter, paging and rendering still run per request (``expansion_select``, ``expansion_render``); the cached list is
 never mutated.
 
 Only value sets served from the stored registry are memoised (no request overlay, no inline value set). The

@@ -1,6 +1,6 @@
 """Word-prefix token index over a CodeSystemIndex, for the $expand ``filter`` parameter.
 
-Same semantics as ``accumulator.text_matcher`` applied to the texts of an entry of a
+Same semantics as ``expansion_select.text_matcher`` applied to the texts of an entry of a
 whole-code-system include (display, designation values, code): a concept matches when one of
 its texts has, for every filter term, a word that starts with the term (words and terms folded
 the same way: case- and accent-insensitive). Terms are matched per text ("pair"), so "all
@@ -23,7 +23,7 @@ from bisect import bisect_left
 
 from ..errors import Invalid
 
-_WORD = re.compile(r"[\w]+", re.UNICODE)   # the tokenisation of accumulator.text_matcher
+_WORD = re.compile(r"[\w]+", re.UNICODE)   # the tokenisation of expansion_select.text_matcher
 _ATTR = "_text_index"
 _MAX_CHAR = "\U0010ffff"
 
@@ -52,7 +52,7 @@ def terms_of(text: str | None) -> list[str] | None:
 
 
 def concept_texts(concept) -> list[str]:
-    """accumulator.entry_texts for an entry made from the concept itself (no value-set display)."""
+    """expansion_select.entry_texts for an entry made from the concept itself (no value-set display)."""
     out = []
     if concept.display:
         out.append(concept.display)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .. import params as P
 from ..engine import expansion_cache
-from ..engine.accumulator import page, render, select_entries
+from ..engine.expansion_render import render
+from ..engine.expansion_select import page, select_entries
 from ..engine.context import OpContext
 from ..engine.expand import Expander
 from ..engine.languages import parse_language_list

@@ -1,11 +1,12 @@
-"""service.engine.expand (Expander) and service.engine.accumulator (filter, count, page, render)."""
+"""service.engine.expand (Expander) , expansion_select (filter, count, page) and expansion_render."""
 from __future__ import annotations
 
 import pytest
 
 from helpers import ANIMALS, LETTERS, VERSIONED, codes, load_fixture, vs_url
 from service import params as P
-from service.engine.accumulator import page, render, select_entries, text_matcher
+from service.engine.expansion_render import render
+from service.engine.expansion_select import page, select_entries, text_matcher
 from service.engine.expand import CodeSystemMissing, Expander
 from service.errors import Processing, TooCostly
 
@@ -146,7 +147,7 @@ def test_deadline_is_checked(make_ctx):
         entries(make_ctx, "animals-all", deadline_s=-1.0)
 
 
-# ---- accumulator: text filter, activeOnly, paging ---------------------------------------
+# ---- expansion_select: text filter, activeOnly, paging ---------------------------------------
 def test_text_matcher_is_word_prefix_case_and_accent_insensitive():
     m = text_matcher("col PAR")
     assert m(["Colorful parrot"])

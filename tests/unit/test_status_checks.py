@@ -72,7 +72,8 @@ def test_standards_status_draft_counts_as_draft():
 
 
 def test_expansion_warns_about_imported_value_sets(make_ctx):
-    from service.engine.accumulator import page, render, select_entries
+    from service.engine.expansion_render import render
+    from service.engine.expansion_select import page, select_entries
     from service.engine.expand import Expander
 
     imported = {"resourceType": "ValueSet", "url": "http://x/imported", "version": "2", "status": "active",

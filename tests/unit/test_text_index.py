@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.engine import text_index
-from service.engine.accumulator import entry_texts, select_entries, text_matcher
+from service.engine.expansion_select import entry_texts, select_entries, text_matcher
 from service.engine.codesystem import CodeSystemIndex
 from service.engine.expand import Entry
 
