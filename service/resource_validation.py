@@ -222,25 +222,14 @@ class ResourceValidator:
         severity = STRENGTH_SEVERITY.get(strength)
         if severity is None:
             return
-        cc = None
-        if type_code == "CodeableReference" and isinstance(item, dict):
-            item, type_code = item.get("concept"), "CodeableConcept"
-            if item is None:
-                return      # a reference, not a concept
-        if type_code == "CodeableConcept" and isinstance(item, dict):
-            codings = [c for c in item.get("coding", []) if isinstance(c, dict)] \
-                if isinstance(item.get("coding"), list) else []
-            if not codings:
-                if strength == "required":
-                    issues.append(issue("error", "code-invalid", f"No code provided, and a code is required from the "
-                                        f"value set '{vs_canon}' (binding strength: required)", expression=fp))
-                return
-            kind, cc = "CodeableConcept", item
-        elif type_code == "Coding" and isinstance(item, dict):
-            kind, codings = "Coding", [item]
-        elif isinstance(item, str):
-            kind, codings = "code", [{"code": item}]
-        else:
+        what = _bound_codings(item, type_code)
+        if what is None:
+            return
+        kind, codings, cc = what
+        if not codings:
+            if strength == "required":
+                issues.append(issue("error", "code-invalid", f"No code provided, and a code is required from the "
+                                    f"value set '{vs_canon}' (binding strength: required)", expression=fp))
             return
         vs = self.ctx.registry.resolve("ValueSet", vs_canon)
         if vs is None:
@@ -270,6 +259,24 @@ class ResourceValidator:
         what = (f"None of the codes '{shown}' is in" if len(codings) > 1 else f"The code '{shown}' is not in")
         issues.append(issue(severity, "code-invalid", f"{what} the value set '{vs_canon}' ({title}), bound with "
                             f"strength '{strength}'", tx_code="not-in-vs", expression=fp))
+
+
+def _bound_codings(item, type_code: str):
+    """(kind, codings, CodeableConcept) of a bound element's value, or None when there is nothing to check
+    (a reference in a CodeableReference, a value of another type)."""
+    if type_code == "CodeableReference" and isinstance(item, dict):
+        item, type_code = item.get("concept"), "CodeableConcept"
+        if item is None:
+            return None
+    if type_code == "CodeableConcept" and isinstance(item, dict):
+        codings = [c for c in item.get("coding", []) if isinstance(c, dict)] \
+            if isinstance(item.get("coding"), list) else []
+        return "CodeableConcept", codings, item
+    if type_code == "Coding" and isinstance(item, dict):
+        return "Coding", [item], None
+    if isinstance(item, str):
+        return "code", [{"code": item}], None
+    return None
 
 
 def structure_problems(resource: dict, fhir_version: str, rounds: int = 4) -> list[tuple[str, str]]:

@@ -47,42 +47,46 @@ def not_in_vs(vs_canon: str | None, system, version, code, display, p: Paths) ->
 
 
 def result(o: Outcome, issues: list[dict], cc: dict | None = None, valid: bool | None = None) -> dict:
-    """The Parameters answer of $validate-code for one outcome."""
+    """The Parameters answer of $validate-code for one outcome (o is never None)."""
     params = []
     if cc is not None:
         params.append({"name": "codeableConcept", "valueCodeableConcept": cc})
-    if o is not None:
-        if o.code is not None:
-            params.append({"name": "code", "valueCode": o.code})
-        if o.display:
-            params.append({"name": "display", "valueString": o.display})
-        if o.inactive:
-            params.append({"name": "inactive", "valueBoolean": True})
-        if o.status in REPORTED_STATUSES:
-            params.append({"name": "status", "valueCode": o.status})
+    if o.code is not None:
+        params.append({"name": "code", "valueCode": o.code})
+    if o.display:
+        params.append({"name": "display", "valueString": o.display})
+    if o.inactive:
+        params.append({"name": "inactive", "valueBoolean": True})
+    if o.status in REPORTED_STATUSES:
+        params.append({"name": "status", "valueCode": o.status})
     if issues:
         params.append({"name": "issues", "resource": {"resourceType": "OperationOutcome", "issue": issues}})
-    if o is not None and o.normalized:
+    if o.normalized:
         params.append({"name": "normalized-code", "valueCode": o.normalized})
+    text = message(issues)
+    if text:
+        params.append({"name": "message", "valueString": text})
+    params.append({"name": "result", "valueBoolean": o.valid if valid is None else valid})
+    if o.system:
+        params.append({"name": "system", "valueUri": o.system})
+    # the version of the code system the code was found in (or that a fragment's unknown code was accepted
+    # against): not for a code that is simply unknown
+    if o.version and (o.found or o.valid):
+        params.append({"name": "version", "valueString": o.version})
+    if o.unknown_system:
+        name = "x-caused-by-unknown-system" if o.unknown_in_vs else "x-unknown-system"
+        params.append({"name": name, "valueCanonical": o.unknown_system})
+    return {"resourceType": "Parameters", "parameter": params}
+
+
+def message(issues: list[dict]) -> str | None:
+    """The `message` of a result: its errors and warnings (else its information), each said once."""
     msgs = [i["details"]["text"] for i in issues if i["severity"] in ("error", "warning")
             and message_id(i) not in NOT_IN_MESSAGE]
     if not msgs:
         msgs = [i["details"]["text"] for i in issues if i["severity"] == "information"
                 and message_id(i) not in NOT_IN_MESSAGE and tx_code(i) != "this-code-not-in-vs"]
-    if msgs:
-        params.append({"name": "message", "valueString": "; ".join(dict.fromkeys(msgs))})
-    params.append({"name": "result", "valueBoolean": o.valid if valid is None else valid})
-    if o is not None:
-        if o.system:
-            params.append({"name": "system", "valueUri": o.system})
-        # the version of the code system the code was found in (or that a fragment's unknown code was
-        # accepted against): not for a code that is simply unknown
-        if o.version and (o.found or o.valid):
-            params.append({"name": "version", "valueString": o.version})
-        if o.unknown_system:
-            name = "x-caused-by-unknown-system" if o.unknown_in_vs else "x-unknown-system"
-            params.append({"name": name, "valueCanonical": o.unknown_system})
-    return {"resourceType": "Parameters", "parameter": params}
+    return "; ".join(dict.fromkeys(msgs)) if msgs else None
 
 
 def cc_result(outcomes: list[Outcome], cc: dict | None, vs_canon: str | None) -> dict:

@@ -9,6 +9,19 @@ from .validate_outcome import Outcome, Paths, not_in_vs
 from .versions import matches as version_matches
 
 
+def _stated(includes: list, version: str | None):
+    """The include version a coding's version is checked against: the first include, or (several) the one
+    the coding's version matches, else a versionless one."""
+    stated = includes[0]
+    if version and len(includes) > 1:
+        for v in includes:
+            if v and (v == version or version_matches(v, version)):
+                return v
+        if None in includes:
+            return None
+    return stated
+
+
 class VersionStep:
     """The step for one validator (its ctx, vs, vs_canon, expander, membership and pinned version)."""
 
@@ -35,30 +48,12 @@ class VersionStep:
         includes = [v for s, v in self.v.membership.systems(self.vs) if s == system] if self.vs is not None else []
         if not includes:   # no value set, or one that does not draw on this system: the coding decides
             return ctx.force_version.get(system) or version or ctx.system_version.get(system), []
-        stated = includes[0]
-        if version and len(includes) > 1:
-            for v in includes:
-                if v and (v == version or version_matches(v, version)):
-                    stated = v
-                    break
-            else:
-                if None in includes:
-                    stated = None
+        stated = _stated(includes, version)
         resolved = self.v.expander.pick_version(system, stated)
         if version is None:
             return resolved, []
         if resolved is None:
-            cs = reg.resolve("CodeSystem", system)
-            latest = cs.version if cs is not None else None
-            if latest and latest != version and not version_matches(version, latest):
-                o.issues.append(issue("warning", "invalid",
-                                      f"The code system '{system}' version '{latest}' for the versionless include in "
-                                      f"the ValueSet include is different to the one in the value ('{version}')",
-                                      tx_code="vs-invalid", message_id="VALUESET_VALUE_MISMATCH_DEFAULT",
-                                      expression=p.version))
-            if exists(version) or latest is None:
-                return version, []
-            return latest, [version]
+            return self._versionless_include(system, version, p, o)
         if version == resolved or version_matches(resolved, version):
             return version, ([] if exists(version) else [version])
         if resolved != stated:
@@ -71,6 +66,21 @@ class VersionStep:
             mid = "VALUESET_VALUE_MISMATCH"
         o.issues.append(issue("error", "invalid", text, tx_code="vs-invalid", message_id=mid, expression=p.version))
         return resolved, ([] if exists(version) else [version])
+
+    def _versionless_include(self, system: str, version: str, p: Paths, o: Outcome):
+        """The coding names a version, the include none: the latest known is used, a difference is warned."""
+        reg = self.ctx.registry
+        cs = reg.resolve("CodeSystem", system)
+        latest = cs.version if cs is not None else None
+        if latest and latest != version and not version_matches(version, latest):
+            o.issues.append(issue("warning", "invalid",
+                                  f"The code system '{system}' version '{latest}' for the versionless include in "
+                                  f"the ValueSet include is different to the one in the value ('{version}')",
+                                  tx_code="vs-invalid", message_id="VALUESET_VALUE_MISMATCH_DEFAULT",
+                                  expression=p.version))
+        if reg.resolve("CodeSystem", system, version) is not None or latest is None:
+            return version, []
+        return latest, [version]
 
     def unknown_version(self, system: str, version: str, p: Paths, o: Outcome) -> None:
         known = [v for v in self.ctx.registry.versions_of("CodeSystem", system) if v]

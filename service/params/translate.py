@@ -52,46 +52,7 @@ def _codings_of(name: str, value: dict) -> list[dict]:
 
 def translate(params: dict) -> TranslateRequest:
     """The typed $translate request: one call per coding to translate."""
-    src_code = _str(params, "sourceCode", "code")
-    tgt_code = _str(params, "targetCode")
-    src_name, src_value = _dict(params, "sourceCoding", "coding", "sourceCodeableConcept", "codeableConcept")
-    tgt_name, tgt_value = _dict(params, "targetCoding", "targetCodeableConcept")
-    given = [x for x in (src_code, tgt_code, src_value, tgt_value) if x is not None]
-    if not given:
-        raise Invalid("Unable to find a code to translate: give sourceCode + system, sourceCoding, "
-                      "sourceCodeableConcept, targetCode + targetSystem, targetCoding or targetCodeableConcept "
-                      "(R4: code + system, coding or codeableConcept)")
-    if len(given) > 1:
-        raise Invalid("Only one of sourceCode, sourceCoding, sourceCodeableConcept, targetCode, targetCoding "
-                      "and targetCodeableConcept (R4: code, coding, codeableConcept) may be given")
-    source_system = _str(params, "sourceSystem")
-    system = _str(params, "system")
-    version = _str(params, "version", "sourceVersion")
-    target_system = _str(params, "targetSystem", "targetsystem")
-    r4_reverse = first(params, "reverse") is True
-
-    if tgt_code is not None or tgt_value is not None:               # R5 reverse
-        reverse, shape = True, "target"
-        if tgt_code is not None:
-            if not target_system:
-                raise Invalid("A targetCode needs a targetSystem")
-            codings = [{"system": target_system, "code": tgt_code}]
-        else:
-            codings = _codings_of(tgt_name, tgt_value)
-        other = source_system or system
-    else:                                                            # forward, or R4 reverse=true
-        reverse, shape = r4_reverse, "source"
-        if src_code is not None:
-            code_system = system or source_system
-            if not code_system:
-                raise Invalid(f"A {'sourceCode' if 'sourceCode' in params else 'code'} needs a system")
-            codings = [{"system": code_system, "code": src_code, **({"version": version} if version else {})}]
-        else:
-            codings = _codings_of(src_name, src_value)
-        other = target_system
-    if r4_reverse and shape == "target":
-        raise Invalid("reverse=true cannot be combined with targetCode/targetCoding/targetCodeableConcept")
-
+    reverse, shape, codings, other = _what(params)
     map_url = _str(params, "url")
     map_version = _str(params, "conceptMapVersion")
     if map_url:
@@ -114,6 +75,42 @@ def translate(params: dict) -> TranslateRequest:
                                    dependencies=dependencies, reverse_shape=shape, **scopes))
     from .requests import _common
     return TranslateRequest(calls=tuple(calls), **_common(params))
+
+
+def _what(params: dict):
+    """(reverse, reverse shape, the codings to translate, the system on the other side)."""
+    src_code = _str(params, "sourceCode", "code")
+    tgt_code = _str(params, "targetCode")
+    src_name, src_value = _dict(params, "sourceCoding", "coding", "sourceCodeableConcept", "codeableConcept")
+    tgt_name, tgt_value = _dict(params, "targetCoding", "targetCodeableConcept")
+    given = [x for x in (src_code, tgt_code, src_value, tgt_value) if x is not None]
+    if not given:
+        raise Invalid("Unable to find a code to translate: give sourceCode + system, sourceCoding, "
+                      "sourceCodeableConcept, targetCode + targetSystem, targetCoding or targetCodeableConcept "
+                      "(R4: code + system, coding or codeableConcept)")
+    if len(given) > 1:
+        raise Invalid("Only one of sourceCode, sourceCoding, sourceCodeableConcept, targetCode, targetCoding "
+                      "and targetCodeableConcept (R4: code, coding, codeableConcept) may be given")
+    source_system, system = _str(params, "sourceSystem"), _str(params, "system")
+    r4_reverse = first(params, "reverse") is True
+    if tgt_code is not None or tgt_value is not None:               # R5 reverse
+        if r4_reverse:
+            raise Invalid("reverse=true cannot be combined with targetCode/targetCoding/targetCodeableConcept")
+        if tgt_code is None:
+            return True, "target", _codings_of(tgt_name, tgt_value), source_system or system
+        target_system = _str(params, "targetSystem", "targetsystem")
+        if not target_system:
+            raise Invalid("A targetCode needs a targetSystem")
+        return True, "target", [{"system": target_system, "code": tgt_code}], source_system or system
+    other = _str(params, "targetSystem", "targetsystem")            # forward, or R4 reverse=true
+    if src_code is None:
+        return r4_reverse, "source", _codings_of(src_name, src_value), other
+    code_system = system or source_system
+    if not code_system:
+        raise Invalid(f"A {'sourceCode' if 'sourceCode' in params else 'code'} needs a system")
+    version = _str(params, "version", "sourceVersion")
+    return r4_reverse, "source", [{"system": code_system, "code": src_code,
+                                   **({"version": version} if version else {})}], other
 
 
 def _first_str(values) -> str | None:

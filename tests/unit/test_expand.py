@@ -371,3 +371,13 @@ def test_codes_a_value_set_lists_from_a_fragment_are_kept_and_flagged(fragment_c
     # an exclude that lists a code the fragment does not hold removes it
     vs_minus = fragment_ctx.registry.resolve("ValueSet", "http://x/vs/whole-minus-z")
     assert [e.code for e in Expander(fragment_ctx).entries(vs_minus)] == ["a", "b"]
+
+
+def test_an_exclude_removes_a_listed_code_the_fragment_does_not_hold(fragment_ctx):
+    from helpers import FRAG, fragment_vs
+
+    vs = fragment_vs("listed-minus-z", {"system": FRAG, "concept": [{"code": "a"}, {"code": "z"}]},
+                     exclude=[{"system": FRAG, "concept": [{"code": "z"}]}])
+    exp = Expander(fragment_ctx)
+    assert [e.code for e in exp.entries(vs)] == ["a"]
+    assert exp.unconfirmed == []   # only what the expansion holds is named
