@@ -16,7 +16,7 @@ import hashlib
 import uuid
 from http import HTTPStatus
 
-from ..cache import CachedResponse
+from ..lru import CachedResponse
 from ..runtime import file_sha256, source_hash
 from ..errors import TerminologyError
 from . import respond
