@@ -1,6 +1,7 @@
 """Cross-cutting WSGI layers around the request pipeline, each in one module (``wrap`` puts them in order).
 
-From the outside in: ``Cors`` (preflights; allow/expose headers on every answer, cache hits included),
+From the outside in: ``Forwarded`` (behind a proxy: the client's scheme, host and prefix; only when told),
+``Cors`` (preflights; allow/expose headers on every answer, cache hits included),
 ``Gzip`` (large answers for clients that accept it), ``BodyLimit`` (a body read once and bounded: 413),
 ``ResponseCache`` (hits and 304s before any parsing), then the pipeline. Slots for the production layers
 (access log, metrics, forwarded headers) are marked below.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from .body_limit import BodyLimit
 from .compress import Gzip
 from .cors import Cors, origins
+from .forwarded import Forwarded, enabled as behind_proxy
 from .response_cache import ResponseCache
 
 
@@ -22,7 +24,9 @@ def wrap(pipeline, service) -> object:
     allowed = origins(service.config)
     if allowed:
         app = Cors(app, allowed)
+    if behind_proxy(service.config):
+        app = Forwarded(app)
     return app
 
 
-__all__ = ["BodyLimit", "Cors", "Gzip", "ResponseCache", "wrap"]
+__all__ = ["BodyLimit", "Cors", "Forwarded", "Gzip", "ResponseCache", "wrap"]
