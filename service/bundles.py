@@ -76,7 +76,8 @@ def valueset_bundle(vss: list[dict], mode: str, *, expand: Callable[[dict], dict
     """
     if mode not in MODES:
         raise Invalid(f"Unknown mode '{mode}': use one of {', '.join(MODES)}")
-    head = {"resourceType": "Bundle", "id": bundle_id, "type": "collection", "total": len(vss)}
+    # no Bundle.total: FHIR allows it only in a searchset or history (bdl-1)
+    head = {"resourceType": "Bundle", "id": bundle_id, "type": "collection"}
     yield orjson.dumps(head)[:-1] + b',"entry":['
     first = True
     for vs in vss:

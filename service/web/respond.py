@@ -69,7 +69,7 @@ class Answer:
 
 def caching_headers(max_age: int, get_like: bool = True) -> list[tuple[str, str]]:
     """Vary, and Cache-Control for GET/HEAD: the headers every cacheable answer carries."""
-    out = [("Vary", "Accept, Accept-Language")]
+    out = [("Vary", "Accept, Accept-Language, Prefer")]
     if get_like:
         out.append(("Cache-Control", f"public, max-age={max_age}"))
     return out

@@ -74,6 +74,19 @@ def test_the_key_includes_language_and_fhir_version(c):
     assert "Accept-Language" in en.headers["Vary"]
 
 
+def test_the_key_includes_prefer_so_a_lenient_search_is_never_served_to_a_strict_client(c):
+    # regression (found by the schemathesis run): Prefer: handling=lenient turns an unknown search parameter from
+    # a 400 into a 200; the cached lenient 200 was then served to clients that did not ask for leniency
+    url = "/r4/CodeSystem?_count=1&unknown-parameter=1"
+    lenient = c.get(url, headers={"Prefer": "handling=lenient"})
+    assert lenient.status_code == 200 and lenient.headers["X-Cache"] == "MISS"
+    assert "Prefer" in lenient.headers["Vary"]
+    assert c.get(url, headers={"Prefer": "handling=lenient"}).headers["X-Cache"] == "HIT"
+    strict = c.get(url)
+    assert strict.status_code == 400
+    assert json.loads(strict.data)["resourceType"] == "OperationOutcome"
+
+
 def test_post_operations_are_cached_by_body_hash(c):
     body = {"resourceType": "Parameters", "parameter": [
         {"name": "url", "valueUri": vs_url("pets")}, {"name": "count", "valueInteger": 2}]}

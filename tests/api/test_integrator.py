@@ -218,7 +218,8 @@ def test_valueset_bundle_modes(rc, mode):
     assert r.status_code == 200
     assert "attachment" in r.headers["Content-Disposition"] and r.headers.get("ETag")
     bundle = json.loads(r.data)
-    assert bundle["type"] == "collection" and bundle["total"] == 1
+    assert bundle["type"] == "collection" and len([e for e in bundle["entry"] if "fullUrl" in e]) == 1
+    assert "total" not in bundle   # FHIR bdl-1: total only in a searchset or history (found by schemathesis)
     vs = bundle["entry"][0]["resource"]
     assert vs["url"] == SITE_VS
     assert ("compose" in vs) == (mode != "metadata")
@@ -232,7 +233,7 @@ def test_valueset_bundle_modes(rc, mode):
 
 def test_valueset_bundle_all_and_errors(rc, rr_app):
     everything = json.loads(rc.get("/r5/ValueSet/$bundle").data)
-    assert everything["total"] == len(rr_app.extensions["rrall"]["registry"].all("ValueSet")) > 10
+    assert len(everything["entry"]) == len(rr_app.extensions["rrall"]["registry"].all("ValueSet")) > 10
     assert rc.get("/r4/ValueSet/$bundle?url=http://example.org/nope").status_code == 422
     assert rc.get("/r4/ValueSet/$bundle?mode=everything").status_code == 400
     assert rc.get("/r4/ValueSet/$bundle?color=red").status_code == 400

@@ -1,6 +1,6 @@
 """``ResponseCache``: the rendered-response cache layer. It answers repeated requests and If-None-Match revalidations before anything is parsed,
   and stores the 200 answers the pipeline marked storable. Keyed by method family, path, normalised query,
-  the POST body's hash and content type, Accept-Language, Accept, base URL, configuration, content and code
+  the POST body's hash and content type, Accept-Language, Accept, Prefer, base URL, configuration, content and code
   fingerprints; the key is also the weak ETag, so it is stable across workers and restarts while content,
   code and configuration are unchanged.
 """
@@ -75,6 +75,7 @@ class ResponseCache:
                      .strip().lower()) if post else ""
         raw = repr(("POST" if post else "GET", environ.get("PATH_INFO", ""), query, body_part,
                     environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ACCEPT", ""),
+                    environ.get("HTTP_PREFER", ""),   # handling=lenient changes what a search answers
                     environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
                     environ.get("SCRIPT_NAME", ""), self.config, self._content, self.code))
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
