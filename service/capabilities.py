@@ -27,7 +27,7 @@ INTEGRATOR_SYSTEM_OPS = [
      "documentation": "GET: our CodeSystems, ValueSets and ConceptMaps as a FHIR NPM package (.tgz)"},
 ]
 SEARCH_PARAMS = [("url", "uri"), ("version", "token"), ("name", "string"), ("title", "string"),
-                 ("status", "token"), ("_id", "token")]
+                 ("publisher", "string"), ("description", "string"), ("status", "token"), ("_id", "token")]
 EXPANSION_PARAMS = ["activeOnly", "check-system-version", "count", "designation", "displayLanguage",
                     "excludeNested", "excludeNotForUI", "filter", "force-system-version", "includeDefinition",
                     "includeDesignations", "offset", "property", "system-version", "tx-resource", "useSupplement",
