@@ -160,10 +160,13 @@ def test_conditional_gets_answer_304_exactly_where_documented(client, path, meth
 def test_every_documented_format_is_answered(client, path, method, op):
     url, headers = request_of(path, op)
     ok = op["responses"]["200"]["content"]
-    if "application/fhir+xml" not in ok:   # downloads and /healthz: their own type whatever _format says
-        return
     sep = "&" if "?" in url else "?"
     data, media = bodies(op)[0][::-1] if method == "post" else (None, None)
+    if "application/fhir+xml" not in ok:   # downloads and /healthz: their own type whatever _format says
+        r = client.open(f"{url}{sep}_format=xml", method=method.upper(), headers=headers, data=data,
+                        content_type=media)
+        assert r.status_code == 200 and r.headers["Content-Type"].split(";")[0] in ok
+        return
     for fmt, expected in (("xml", "application/fhir+xml"), ("html", "text/html"), ("json", "application/json"),
                           ("application/fhir+json", "application/fhir+json")):
         r = client.open(f"{url}{sep}_format={fmt}", method=method.upper(), headers=headers, data=data,
@@ -226,3 +229,35 @@ def test_the_capability_statement_and_the_spec_name_the_same_operations_and_sear
     assert "post" in paths[f"/{version}"] and {"code": "batch"} in rest["interaction"]
     served = {ctype for ctype in cap["format"]}
     assert served <= set(paths[f"/{version}/metadata"]["get"]["responses"]["200"]["content"])
+
+
+@pytest.mark.parametrize("path,method,op", [p for p in operations() if "{id}" in p.values[0]])
+def test_unknown_ids_are_documented_404s(client, path, method, op):
+    url, headers = request_of(path.replace("{id}", "no-such-id"), op)
+    r = client.open(url, method=method.upper(), headers=headers)
+    assert r.status_code == 404 and "404" in op["responses"]
+    check_answer(r, path, method, {"responses": {"404": resolve(op["responses"]["404"])}}, "404")
+
+
+@pytest.mark.parametrize("path,method,op", [p for p in operations() if p.values[1] == "post"])
+def test_post_bodies_of_another_type_are_415_where_documented(client, path, method, op):
+    url, headers = request_of(path, op)
+    r = client.post(url, headers=headers, data=b"code=anaemia", content_type="text/plain")
+    if "415" in op["responses"]:
+        assert r.status_code == 415
+        check_answer(r, path, method, {"responses": {"415": resolve(op["responses"]["415"])}}, "415")
+    else:   # the body is not read ($versions)
+        assert r.status_code == 200 and op.get("requestBody") is None
+
+
+def test_bodies_over_the_limit_are_413_on_every_post(tmp_path):
+    from service import create_app
+
+    small = create_app({"MAX_BODY_BYTES": 64, "CACHE_DIR": str(tmp_path)}).test_client()
+    posts = [(path, op) for path, method, op in (p.values for p in operations()) if method == "post"]
+    assert len(posts) > 30
+    for path, op in posts:
+        url, headers = request_of(path, op)
+        r = small.post(url, headers=headers, data=b"{" + b" " * 100 + b"}", content_type="application/fhir+json")
+        assert r.status_code == 413 and "413" in op["responses"], path
+        assert json.loads(r.data)["resourceType"] == "OperationOutcome"
