@@ -1,10 +1,11 @@
-"""Load cache (content.py) and memoised expansions (engine/expansion_memo.py)."""
+"""service.content: loading content folders into the registry, the load cache (warm loads skip validation and
+indexing), large code systems kept on disk."""
 from __future__ import annotations
 
 import json
 import shutil
 
-from helpers import FIXTURES, vs_url
+from helpers import FIXTURES
 
 from service.content import LoadCache, load_registry
 

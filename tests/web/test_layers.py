@@ -1,11 +1,12 @@
-"""Rendered-response cache, ETag / If-None-Match and Cache-Control."""
+"""service.web.layers: the response cache (hits, ETag / If-None-Match, Cache-Control, what is keyed) and the body
+limit, the WSGI layers around the pipeline."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from helpers import ANIMALS, FIXTURES, vs_url
+from helpers import ANIMALS, FHIR_JSON, FIXTURES, assert_oo, vs_url
 
 
 @pytest.fixture(scope="module")
@@ -157,20 +158,24 @@ def test_a_head_request_does_not_poison_the_cache(fresh_app):
     assert get.status_code == 200 and get.get_json()["resourceType"] == "Parameters"
 
 
-def test_version_defaults_declared_by_a_value_set_are_part_of_the_expansion():
-    """A ValueSet's own valueset-expansion-parameter system-version changes which version is expanded."""
+def test_a_body_over_the_size_limit_is_413(tmp_path):
+    from helpers import FIXTURES
+    from service import create_app
+
+    small = create_app({"CONTENT_DIRS": [str(FIXTURES)], "MAX_BODY_BYTES": 1000}).test_client()
+    body = json.dumps({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "x" * 5000}]})
+    assert_oo(small.post("/r4/ValueSet/$expand", data=body, content_type=FHIR_JSON), 413)
+
+
+def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
+    import shutil
     from service import create_app
     from helpers import FIXTURES
 
-    app = create_app({"CONTENT_DIRS": [str(FIXTURES)]})
-    c = app.test_client()
-    versioned = "http://example.org/fhir/CodeSystem/versioned"
-    vs = {"resourceType": "ValueSet", "url": "http://x/vs-sysver", "status": "active", "compose": {
-        "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter",
-                       "extension": [{"url": "name", "valueCode": "system-version"},
-                                     {"url": "value", "valueUri": f"{versioned}|1.0.0"}]}],
-        "include": [{"system": versioned}]}}
-    body = {"resourceType": "Parameters", "parameter": [{"name": "valueSet", "resource": vs}]}
-    out = c.post("/r5/ValueSet/$expand", data=json.dumps(body), content_type="application/fhir+json").get_json()
-    used = [p["valueUri"] for p in out["expansion"]["parameter"] if p["name"] == "used-codesystem"]
-    assert used == [f"{versioned}|1.0.0"]
+    copy = tmp_path / "content"
+    shutil.copytree(FIXTURES, copy)
+    url = f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog"
+    a = create_app({"CONTENT_DIRS": [str(FIXTURES)], "CACHE_DIR": str(tmp_path / "c1")}).test_client().get(url)
+    b = create_app({"CONTENT_DIRS": [str(copy)], "CACHE_DIR": str(tmp_path / "c2")}).test_client().get(url)
+    assert a.status_code == b.status_code == 200
+    assert a.headers["ETag"] == b.headers["ETag"]

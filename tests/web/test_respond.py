@@ -1,7 +1,8 @@
-"""application/fhir+xml on the API: responses by _format or Accept, request bodies in XML."""
+"""service.web.respond: results and errors rendered once -- FHIR JSON or XML as negotiated, R4 conversion,
+Content-Type, weak ETags, files with their validators, OperationOutcomes with the error's status."""
 from __future__ import annotations
 
-from helpers import ANIMALS, vs_url
+from helpers import ANIMALS
 
 
 def test_format_xml_returns_fhir_xml(client):
@@ -17,15 +18,19 @@ def test_accept_header_prefers_xml_only_when_it_outranks_json(client):
     assert both.mimetype == "application/fhir+json"
 
 
-def test_xml_request_body_is_accepted(client):
-    body = (f'<Parameters xmlns="http://hl7.org/fhir"><parameter><name value="url"/>'
-            f'<valueUri value="{vs_url("pets")}"/></parameter></Parameters>')
-    r = client.post("/r5/ValueSet/$expand", data=body, content_type="application/fhir+xml")
-    assert r.status_code == 200
-    assert {c["code"] for c in r.get_json()["expansion"]["contains"]} >= {"dog", "cat"}
-
-
 def test_errors_come_back_in_xml_too(client):
     r = client.get("/r4/ValueSet/nope?_format=xml")
     assert r.status_code == 404 and r.mimetype == "application/fhir+xml"
     assert b"<OperationOutcome" in r.data
+
+
+def test_format_json_gives_plain_json_mimetype(client):
+    r = client.get("/r4/metadata?_format=json")
+    assert r.mimetype == "application/json"
+    assert r.get_json()["resourceType"] == "CapabilityStatement"
+
+
+def test_get_responses_carry_a_weak_etag(client):
+    r = client.get("/r4/metadata")
+    etag, weak = r.get_etag()
+    assert etag and weak

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import ANIMALS, LETTERS, SUPPLEMENT, VERSIONED, codes, param, params_named, vs_url
+from helpers import ANIMALS, LETTERS, SUPPLEMENT, VERSIONED, assert_oo, codes, param, params_named, vs_url
 
 BASES = ["/r4", "/r5"]
 FHIR_JSON = "application/fhir+json"
@@ -323,3 +323,30 @@ def test_language_pack_supplement_applies_when_its_language_is_requested(client)
     assert display == "Chien"
     body = client.get(f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog").get_json()
     assert next(p["valueString"] for p in body["parameter"] if p["name"] == "display") == "Dog"
+
+
+def test_invalid_display_language_is_400(client):
+    assert_oo(client.get("/r4/ValueSet/pets/$expand?displayLanguage=en_GB!"), 400)
+
+
+def test_missing_inputs_are_400(client):
+    assert_oo(client.get("/r4/ValueSet/$expand"), 400)
+    assert_oo(client.get("/r4/CodeSystem/$lookup?code=dog"), 400)
+    assert_oo(client.get(f"/r4/CodeSystem/$subsumes?system={ANIMALS}&codeA=dog"), 400)
+
+
+def test_a_text_filter_with_too_many_words_is_400(client):
+    words = " ".join(f"w{i}" for i in range(30))
+    assert_oo(client.get(f"/r4/ValueSet/pets/$expand?filter={words}"), 400)
+
+
+@pytest.mark.parametrize("base", ["/r4", "/r5"])
+def test_issues_carry_expression_not_the_deprecated_location(client, base):
+    # issue.location is deprecated in R4 and R5 (withdrawn in R6): the FHIRPath goes in expression only
+    r = client.get(f"{base}/CodeSystem/$validate-code?url={ANIMALS}&code=no-such-animal")
+    assert r.status_code == 200
+    params = {p["name"]: p for p in r.get_json()["parameter"]}
+    assert params["result"]["valueBoolean"] is False
+    issues = params["issues"]["resource"]["issue"]
+    assert issues and all("location" not in i for i in issues)
+    assert any(i.get("expression") == ["code"] for i in issues), issues

@@ -1,16 +1,11 @@
-"""Integrator routes on our own RR-ALL content: $validate, ValueSet/$bundle, $package, $expand.csv, batch."""
+"""service.web.validate: $validate of EHR resources (a resource, a Bundle, Parameters with resource and profile)
+on our own RR-ALL content: structure, terminology and bindings (with the FHIR core package)."""
 from __future__ import annotations
 
-import csv
-import io
-import json
-import tarfile
-from pathlib import Path
 
 import pytest
 
-from helpers import CORE, content_version
-from pkgfixture import make_package
+from helpers import CORE
 
 RR = "http://terminology.rr-all.org/fhir"
 SITE = f"{RR}/CodeSystem/rr-all-relapse-site"
@@ -20,21 +15,6 @@ STATUS = f"{RR}/CodeSystem/rr-all-disease-status"
 DIAG = f"{RR}/CodeSystem/rr-all-diagnostic"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 SITE_VS = f"{RR}/ValueSet/rr-all-relapse-site"
-
-
-@pytest.fixture(scope="module")
-def rr_app(tmp_path_factory):
-    from service import create_app
-
-    cache = tmp_path_factory.mktemp("cache")
-    app = create_app({"CACHE_DIR": str(cache)})      # the built-in RR-ALL content
-    app.config.update(TESTING=False)
-    return app
-
-
-@pytest.fixture
-def rc(rr_app):
-    return rr_app.test_client()
 
 
 @pytest.fixture(scope="module")
@@ -209,162 +189,3 @@ def test_bad_binding_with_core_package(core_client):
     assert "medicationrequest-status" in hit[0]["details"]["text"] and "required" in hit[0]["details"]["text"]
     ok = issues_of(core_client.post("/r4/$validate", json=blinatumomab()))
     assert errors(ok) == []
-
-
-# ---- ValueSet/$bundle ------------------------------------------------------------------------
-@pytest.mark.parametrize("mode", ["definition", "expanded", "metadata"])
-def test_valueset_bundle_modes(rc, mode):
-    r = rc.get(f"/r4/ValueSet/$bundle?url={SITE_VS}&mode={mode}")
-    assert r.status_code == 200
-    assert "attachment" in r.headers["Content-Disposition"] and r.headers.get("ETag")
-    bundle = json.loads(r.data)
-    assert bundle["type"] == "collection" and bundle["total"] == 1
-    vs = bundle["entry"][0]["resource"]
-    assert vs["url"] == SITE_VS
-    assert ("compose" in vs) == (mode != "metadata")
-    assert ("expansion" in vs) == (mode == "expanded")
-    if mode == "expanded":
-        codes = [c["code"] for c in vs["expansion"]["contains"]]
-        assert "cns-relapse" in json.dumps(vs["expansion"]) and codes
-    again = rc.get(f"/r4/ValueSet/$bundle?url={SITE_VS}&mode={mode}", headers={"If-None-Match": r.headers["ETag"]})
-    assert again.status_code == 304
-
-
-def test_valueset_bundle_all_and_errors(rc, rr_app):
-    everything = json.loads(rc.get("/r5/ValueSet/$bundle").data)
-    assert everything["total"] == len(rr_app.extensions["rrall"]["registry"].all("ValueSet")) > 10
-    assert rc.get("/r4/ValueSet/$bundle?url=http://example.org/nope").status_code == 422
-    assert rc.get("/r4/ValueSet/$bundle?mode=everything").status_code == 400
-    assert rc.get("/r4/ValueSet/$bundle?color=red").status_code == 400
-
-
-# ---- $package ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("version,fhir", [("r4", "4.0.1"), ("r5", "5.0.0")])
-def test_package_download(rc, rr_app, version, fhir, tmp_path):
-    r = rc.get(f"/{version}/$package")
-    assert r.status_code == 200 and r.mimetype == "application/gzip"
-    assert r.headers["Content-Disposition"].endswith(f'-{version}.tgz"')
-    with tarfile.open(fileobj=io.BytesIO(r.data)) as tar:
-        manifest = json.loads(tar.extractfile("package/package.json").read())
-        index = json.loads(tar.extractfile("package/.index.json").read())
-        names = tar.getnames()
-    assert manifest["name"] == "rrall.terminology" and manifest["fhirVersions"] == [fhir]
-    assert manifest["version"] == rr_app.extensions["rrall"]["config"]["SOFTWARE_VERSION"]
-    assert all(f"package/{f['filename']}" in names for f in index["files"])
-    assert any(f.get("url") == SITE_VS for f in index["files"])
-    assert rc.get(f"/{version}/$package", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
-
-
-def test_package_leaves_out_loaded_packages(tmp_path):
-    from service import create_app
-
-    tiny = make_package(tmp_path / "tiny.tgz")
-    app = create_app({"PACKAGES": [str(tiny)], "CACHE_DIR": str(tmp_path / "cache")})
-    client = app.test_client()
-    assert client.get("/r4/CodeSystem/obs-status").status_code == 200        # served from the package
-    with tarfile.open(fileobj=io.BytesIO(client.get("/r4/$package").data)) as tar:
-        assert not [n for n in tar.getnames() if "obs-status" in n]
-
-
-def test_cli_package_command(tmp_path):
-    from service.cli import main
-
-    out = tmp_path / "pkg.tgz"
-    assert main(["package", "--out", str(out)]) == 0
-    with tarfile.open(out) as tar:
-        assert json.loads(tar.extractfile("package/package.json").read())["name"] == "rrall.terminology"
-
-
-# ---- $expand.csv --------------------------------------------------------------------------------
-def test_expand_csv(rc):
-    r = rc.get("/r4/ValueSet/rr-all-relapse-site/$expand.csv", headers={"Accept": "text/csv"})
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    assert "rr-all-relapse-site-expansion.csv" in r.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8"))))
-    assert rows[0] == ["code", "display", "system", "version"]
-    assert ["cns-relapse", "Central nervous system relapse", SITE, content_version()] in rows
-    filtered = rc.get(f"/r5/ValueSet/$expand.csv?url={SITE_VS}&filter=testicular")
-    assert [row[0] for row in csv.reader(io.StringIO(filtered.data.decode()))][1:] == ["testicular-relapse"]
-    assert rc.get("/r4/ValueSet/nope/$expand.csv").status_code == 404
-
-
-# ---- batch -------------------------------------------------------------------------------------
-def test_batch_of_operations(rc):
-    batch = {"resourceType": "Bundle", "type": "batch", "entry": [
-        {"request": {"method": "GET", "url": f"CodeSystem/$lookup?system={DRUG}&code=blinatumomab"}},
-        {"request": {"method": "POST", "url": "ValueSet/$validate-code"},
-         "resource": {"resourceType": "Parameters", "parameter": [
-             {"name": "url", "valueUri": SITE_VS}, {"name": "system", "valueUri": SITE},
-             {"name": "code", "valueCode": "testicular-relapse"}]}},
-        {"request": {"method": "GET", "url": "ValueSet/does-not-exist"}},
-        {"request": {"method": "POST", "url": "Procedure/$validate"}, "resource": lumbar_puncture()},
-    ]}
-    r = rc.post("/r4", json=batch)
-    assert r.status_code == 200
-    out = r.get_json()
-    assert out["type"] == "batch-response" and len(out["entry"]) == 4
-    statuses = [e["response"]["status"] for e in out["entry"]]
-    assert statuses == ["200 OK", "200 OK", "404 Not Found", "200 OK"]
-    lookup = out["entry"][0]["resource"]
-    assert any(p.get("valueString") == "Blinatumomab" for p in lookup["parameter"])
-    vc = out["entry"][1]["resource"]
-    assert {"name": "result", "valueBoolean": True} in vc["parameter"]
-    assert out["entry"][2]["resource"]["resourceType"] == "OperationOutcome"
-
-
-BAD_BATCH_ENTRIES = [
-    "junk", {}, {"request": "x"}, {"request": {"method": "DELETE", "url": "ValueSet/x"}},
-    {"request": {"method": "GET"}}, {"request": {"method": "POST", "url": ""}},
-    {"request": {"method": "POST", "url": "/"}}, {"request": {"method": "GET", "url": "../r5/metadata"}},
-    {"request": {"method": "GET", "url": "r5/metadata"}}, {"request": {"method": "GET", "url": "http://evil.example/x"}},
-    {"request": {"method": "GET", "url": "$package"}},
-    {"request": {"method": "GET", "url": "ValueSet/rr-all-drug/$expand.csv"}},
-    {"request": {"method": "POST", "url": "ValueSet/$validate-code"}, "resource": "nope"},
-    {"request": {"method": "GET", "url": "ValueSet/rr-all-drug"}, "resource": {"resourceType": "Parameters"}},
-    {"request": {"method": "POST", "url": "ValueSet/$expand"}, "resource": {"resourceType": "Parameters",
-                                                                            "parameter": "bad"}},
-]
-
-
-@pytest.mark.parametrize("entry", BAD_BATCH_ENTRIES)
-def test_bad_batch_entries_get_their_own_error(rc, entry):
-    r = rc.post("/r4", json={"resourceType": "Bundle", "type": "batch", "entry": [
-        entry, {"request": {"method": "GET", "url": "ValueSet/rr-all-drug"}}]})
-    assert r.status_code == 200
-    first, second = r.get_json()["entry"]
-    assert first["response"]["status"].startswith("4")
-    assert first["resource"]["resourceType"] == "OperationOutcome"
-    assert second["response"]["status"] == "200 OK"
-
-
-@pytest.mark.parametrize("body,status", [
-    ({"resourceType": "Bundle", "type": "transaction", "entry": []}, 422),
-    ({"resourceType": "Bundle", "type": "collection"}, 400),
-    ({"resourceType": "Parameters"}, 400),
-    ({"resourceType": "Bundle", "type": "batch", "entry": {"x": 1}}, 400),
-])
-def test_bad_batch_bundles(rc, body, status):
-    assert rc.post("/r5", json=body).status_code == status
-
-
-def test_batch_cannot_nest(rc):
-    inner = {"resourceType": "Bundle", "type": "batch", "entry": []}
-    r = rc.post("/r4", json={"resourceType": "Bundle", "type": "batch",
-                             "entry": [{"request": {"method": "POST", "url": "."}, "resource": inner}]})
-    assert r.get_json()["entry"][0]["response"]["status"].startswith("400")
-
-
-# ---- capability statement and content negotiation ------------------------------------------------
-def test_capability_statement_lists_integrator_operations(rc):
-    rest = rc.get("/r4/metadata").get_json()["rest"][0]
-    assert {"validate", "package"} <= {o["name"] for o in rest["operation"]}
-    assert {"code": "batch"} in rest["interaction"]
-    vs = next(r for r in rest["resource"] if r["type"] == "ValueSet")
-    assert {"validate", "bundle"} <= {o["name"] for o in vs["operation"]}
-
-
-def test_file_downloads_accept_their_own_types_only(rc):
-    assert rc.get("/r4/$package", headers={"Accept": "application/gzip"}).status_code == 200
-    assert rc.get("/r4/ValueSet/rr-all-drug/$expand.csv", headers={"Accept": "text/csv"}).status_code == 200
-    assert rc.get("/r4/ValueSet/rr-all-drug", headers={"Accept": "text/csv"}).status_code == 406
-    assert rc.get("/r4/ValueSet/rr-all-drug/$expand.csv", headers={"Accept": "application/gzip"}).status_code == 406
