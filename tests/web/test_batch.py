@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import ANIMALS, FIXTURES
+from service import create_app
+from service.web.batch import MAX_BATCH_ENTRIES
+
 RR = "http://terminology.rr-all.org/fhir"
 SITE = f"{RR}/CodeSystem/rr-all-relapse-site"
 DRUG = f"{RR}/CodeSystem/rr-all-drug"
@@ -82,3 +86,47 @@ def test_batch_cannot_nest(rc):
     r = rc.post("/r4", json={"resourceType": "Bundle", "type": "batch",
                              "entry": [{"request": {"method": "POST", "url": "."}, "resource": inner}]})
     assert r.get_json()["entry"][0]["response"]["status"].startswith("400")
+
+
+# ---- on the fixture content: limits, absolute urls, languages, the deadline -------------------------------------
+def lookup_entry(url=f"CodeSystem/$lookup?system={ANIMALS}&code=dog"):
+    return {"request": {"method": "GET", "url": url}}
+
+
+def display(entry) -> str:
+    return next(p["valueString"] for p in entry["resource"]["parameter"] if p["name"] == "display")
+
+
+def test_too_many_entries_is_422(client):
+    body = {"resourceType": "Bundle", "type": "batch", "entry": [lookup_entry()] * (MAX_BATCH_ENTRIES + 1)}
+    r = client.post("/r5", json=body)
+    assert r.status_code == 422 and r.get_json()["issue"][0]["code"] == "too-costly"
+    ok = client.post("/r5", json=dict(body, entry=[lookup_entry()] * 3))
+    assert ok.status_code == 200 and len(ok.get_json()["entry"]) == 3
+
+
+def test_an_absolute_url_on_this_endpoint_is_accepted(client):
+    r = client.post("/r4", json={"resourceType": "Bundle", "type": "batch", "entry": [
+        lookup_entry(f"http://localhost/r4/CodeSystem/$lookup?system={ANIMALS}&code=cat"),
+        lookup_entry(f"http://localhost/r5/CodeSystem/$lookup?system={ANIMALS}&code=cat")]})
+    first, other_endpoint = r.get_json()["entry"]
+    assert first["response"]["status"] == "200 OK" and display(first) == "Cat"
+    assert other_endpoint["response"]["status"].startswith("400")
+
+
+def test_entries_answer_in_the_batchs_language_and_fhir_version(client):
+    r = client.post("/r4", json={"resourceType": "Bundle", "type": "batch", "entry": [lookup_entry()]},
+                    headers={"Accept-Language": "de"})
+    assert display(r.get_json()["entry"][0]) == "Hund"
+    cm = client.post("/r4", json={"resourceType": "Bundle", "type": "batch", "entry": [
+        {"request": {"method": "GET", "url": "ConceptMap/animals-to-letters"}}]}).get_json()["entry"][0]["resource"]
+    assert "equivalence" in cm["group"][0]["element"][0]["target"][0]         # R4, as the batch was posted
+
+
+def test_entries_past_the_batch_deadline_are_not_run():
+    late = create_app({"CONTENT_DIRS": [str(FIXTURES)], "DEADLINE_SECONDS": -1}).test_client()
+    r = late.post("/r5", json={"resourceType": "Bundle", "type": "batch", "entry": [lookup_entry(), lookup_entry()]})
+    assert r.status_code == 200
+    for e in r.get_json()["entry"]:
+        assert e["response"]["status"] == "422 Unprocessable Entity"
+        assert "was not run: the batch took too long" in e["resource"]["issue"][0]["details"]["text"]

@@ -2,11 +2,16 @@
 limit, the WSGI layers around the pipeline."""
 from __future__ import annotations
 
+import io
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from helpers import ANIMALS, FHIR_JSON, FIXTURES, assert_oo, vs_url
+from service.web import layers
+from service.web.layers import NOT_IN_ETAG, BodyLimit, ResponseCache, _config_fingerprint, _etag_matches
+from service.web.request import BODY_ENV
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +184,107 @@ def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
     b = create_app({"CONTENT_DIRS": [str(copy)], "CACHE_DIR": str(tmp_path / "c2")}).test_client().get(url)
     assert a.status_code == b.status_code == 200
     assert a.headers["ETag"] == b.headers["ETag"]
+
+
+# ---- the layers without a server: BodyLimit, the key, If-None-Match matching ------------------------------------
+def test_etag_matching_takes_lists_and_weak_tags_but_not_a_star():
+    assert _etag_matches('"abc"', "abc") and _etag_matches('W/"abc"', "abc")
+    assert _etag_matches('"x", W/"abc"', "abc") and not _etag_matches('"x", "y"', "abc")
+    assert not _etag_matches("*", "abc")
+
+
+def test_the_configuration_fingerprint_leaves_out_where_things_live():
+    cfg = {"MAX_EXPANSION": 10, "CACHE_DIR": "/a", "CONTENT_DIRS": ["/x"], "RESPONSE_CACHE_ITEMS": 1}
+    moved = dict(cfg, CACHE_DIR="/b", CONTENT_DIRS=["/y"], RESPONSE_CACHE_ITEMS=2)
+    assert {"CACHE_DIR", "CONTENT_DIRS", "RESPONSE_CACHE_ITEMS"} <= NOT_IN_ETAG
+    assert _config_fingerprint(cfg) == _config_fingerprint(moved)
+    assert _config_fingerprint(cfg) != _config_fingerprint(dict(cfg, MAX_EXPANSION=11))
+
+
+class Recorder:
+    """An inner WSGI app that records the environ it was called with and answers 200."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, environ, start_response):
+        self.calls.append(environ)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"inner"]
+
+
+def call(app, environ):
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = status, dict(headers)
+    body = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], body
+
+
+def wsgi_post(body: bytes, *, declared=True) -> dict:
+    e = {"REQUEST_METHOD": "POST", "PATH_INFO": "/r4/ValueSet/$expand", "QUERY_STRING": "",
+         "CONTENT_TYPE": FHIR_JSON, "wsgi.input": io.BytesIO(body)}
+    if declared:
+        e["CONTENT_LENGTH"] = str(len(body))
+    return e
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_the_body_limit_answers_413_before_the_pipeline(declared):
+    inner = Recorder()
+    layer = BodyLimit(inner, SimpleNamespace(max_body=10))
+    status, headers, body = call(layer, wsgi_post(b"x" * 11, declared=declared))
+    assert status.startswith("413") and inner.calls == []
+    assert json.loads(body)["issue"][0]["code"] == "too-costly" and headers["Content-Type"] == FHIR_JSON
+    status, _h, body = call(layer, wsgi_post(b"x" * 10, declared=declared))
+    assert status == "200 OK" and body == b"inner"
+    assert inner.calls[0][BODY_ENV] == b"x" * 10          # read once, handed on
+
+
+def test_the_body_limit_leaves_gets_alone():
+    inner = Recorder()
+    status, _h, _b = call(BodyLimit(inner, SimpleNamespace(max_body=0)), {"REQUEST_METHOD": "GET", "PATH_INFO": "/"})
+    assert status == "200 OK" and len(inner.calls) == 1
+
+
+def test_answers_of_routes_that_are_not_cacheable_are_not_keyed(c):
+    r = c.get("/r4/$versions")
+    assert r.status_code == 200 and "X-Cache" not in r.headers and "ETag" not in r.headers
+    r = c.post("/r4/$validate", json={"resourceType": "Basic", "code": {"text": "x"}})
+    assert "X-Cache" not in r.headers
+
+
+def test_a_post_body_too_large_to_key_passes_uncached(fresh_app, monkeypatch):
+    monkeypatch.setattr(layers, "MAX_KEYED_BODY", 10)
+    body = {"resourceType": "Parameters", "parameter": [{"name": "url", "valueUri": vs_url("pets")}]}
+    client = fresh_app.test_client()
+    first, second = client.post("/r4/ValueSet/$expand", json=body), client.post("/r4/ValueSet/$expand", json=body)
+    assert first.status_code == second.status_code == 200
+    assert "X-Cache" not in first.headers and "X-Cache" not in second.headers
+
+
+def test_the_key_separates_what_changes_an_answer(fresh_app):
+    svc = fresh_app.extensions["rrall"]["service"]
+    cache = layers_of(fresh_app)
+    base = {"REQUEST_METHOD": "GET", "PATH_INFO": "/r4/CodeSystem/$lookup", "QUERY_STRING": "a=1&b=2",
+            "wsgi.url_scheme": "http", "HTTP_HOST": "h"}
+    key = cache.key(base, b"")
+    assert cache.key(dict(base, QUERY_STRING="b=2&a=1"), b"") == key          # parameter order
+    assert cache.key(dict(base, REQUEST_METHOD="HEAD"), b"") == key           # HEAD is a GET
+    for change in ({"QUERY_STRING": "a=1&b=3"}, {"PATH_INFO": "/r5/CodeSystem/$lookup"}, {"HTTP_HOST": "other"},
+                   {"HTTP_ACCEPT": "application/fhir+xml"}, {"HTTP_ACCEPT_LANGUAGE": "de"},
+                   {"wsgi.url_scheme": "https"}, {"SCRIPT_NAME": "/tx"}):
+        assert cache.key(dict(base, **change), b"") != key, change
+    post = dict(base, REQUEST_METHOD="POST", CONTENT_TYPE="application/fhir+json")
+    assert cache.key(post, b"{}") != cache.key(post, b"{ }") != key
+    assert cache.key(post, b"{}") != cache.key(dict(post, CONTENT_TYPE="application/fhir+xml"), b"{}")
+    assert svc.caches.responses is cache.store
+
+
+def layers_of(app):
+    """The ResponseCache inside the app's layers."""
+    layer = app.wsgi_app
+    while not isinstance(layer, ResponseCache):
+        layer = layer.inner
+    return layer
