@@ -2,11 +2,16 @@
 package, and each one can fail."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from helpers import CORE
 from service import selfcheck
+from pkgfixture import make_package
 from service.engine.membership import Membership
+from service.selfcheck.invariants import VALIDATOR_BLIND_SPOT, _canonical, r4_round_trip
+from service.selfcheck.runner import Report
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +72,42 @@ def test_the_check_finds_a_conversion_that_drops_an_element(registry, fixtures_d
                            published=[{"resourceType": "ValueSet", "id": "v", "url": "http://x/v", "status": "active",
                                        "publisher": "HL7"}])
     assert any("round trip" in d for d in report.invariant("r4-shape").disagreements)
+
+
+# ---- every invariant on the fixtures, and the pieces ------------------------------------------------------------
+def test_every_invariant_holds_on_the_fixtures_and_what_cannot_be_checked_is_said(registry, fixtures_dir):
+    report = selfcheck.run(registry, {}, limit=None, published=selfcheck.originals([str(fixtures_dir)]))
+    assert report.ok, "\n".join(report.lines())
+    assert {n: i.checked > 0 for n, i in report.invariants.items()} == {
+        "expansion-members-validate": True, "non-members-invalid": True, "r4-shape": True,
+        "subsumes-matches-is-a": True, "translate-matches-map": True}
+    # the cycle-a/cycle-b pair cannot be expanded: skipped with the reason, not a disagreement
+    assert report.invariant("expansion-members-validate").skipped == {
+        "the value set cannot be expanded here (HTTP 422)": 2}
+
+
+def test_originals_reads_content_folders_and_packages(fixtures_dir, tmp_path):
+    ours = selfcheck.originals([str(fixtures_dir)])
+    assert len(ours) == 16 and {r["resourceType"] for r in ours} == {"CodeSystem", "ValueSet", "ConceptMap"}
+    (tmp_path / "notes.json").write_text('{"resourceType": "Basic"}')
+    (tmp_path / "broken.json").write_text("{")
+    assert selfcheck.originals([str(tmp_path)]) == []
+    packaged = selfcheck.originals([], [str(make_package(tmp_path / "tiny.tgz"))])
+    assert {r["url"] for r in packaged} == {"http://example.org/fhir/CodeSystem/obs-status",
+                                            "http://example.org/fhir/ValueSet/obs-status"}
+
+
+def test_the_round_trip_check_leaves_out_narrative_and_other_kinds():
+    report = Report()
+    cs = {"resourceType": "CodeSystem", "id": "c", "url": "http://x/c", "status": "active", "content": "complete",
+          "text": {"status": "generated", "div": "<div>x</div>"}}
+    r4_round_trip([cs, {"resourceType": "StructureDefinition", "id": "s"}], report, None, random.Random(0))
+    assert report.ok and report.invariant("r4-shape").checked == 1
+
+
+def test_the_validator_blind_spot_is_only_primitive_extensions_inside_extensions():
+    assert VALIDATOR_BLIND_SPOT.search("CodeSystem.concept[0].extension[2]._valueString")
+    assert not VALIDATOR_BLIND_SPOT.search("CodeSystem.concept[0]._display")
+    assert not VALIDATOR_BLIND_SPOT.search("CodeSystem.extension[0].valueString")
+    assert _canonical({"url": "http://x", "version": "1"}) == "http://x|1" and _canonical({"url": "http://x"}) == \
+        "http://x"
