@@ -14,13 +14,13 @@ def modules() -> list[Path]:
     return sorted(p for p in (REPO / "service").rglob("*.py") if p.name not in ("__init__.py", "__main__.py"))
 
 
-def tested_stems() -> set[str]:
+def stems_with_tests() -> set[str]:
     return {p.stem[len("test_"):] for p in (REPO / "tests").rglob("test_*.py")}
 
 
 def test_most_modules_have_a_test_file_named_after_them():
     mods = modules()
-    named = tested_stems()
+    named = stems_with_tests()
     missing = [str(m.relative_to(REPO)) for m in mods if m.stem not in named]
     share = 1 - len(missing) / len(mods)
     assert len(mods) > 50
