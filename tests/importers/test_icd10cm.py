@@ -1,20 +1,20 @@
-"""ICD-10-CM importer (runs only when the optional extra `icd10` - simple-icd-10-cm - is installed)."""
+"""service.importers.icd10cm: the ICD-10-CM importer (the tests that build code systems run only when the optional
+extra `icd10` - simple-icd-10-cm - is installed; the progress bar is tested always)."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-pytest.importorskip("simple_icd_10_cm")
-
-from service.engine.codesystem import CodeSystemIndex  # noqa: E402
-from service.importers import icd10cm  # noqa: E402
+from service.engine.codesystem import CodeSystemIndex
+from service.importers import icd10cm
 
 CHAPTER = "3"   # Diseases of the blood and blood-forming organs (D50-D89): small, has a one-category block
 
 
 @pytest.fixture(scope="module")
 def cs() -> dict:
+    pytest.importorskip("simple_icd_10_cm")
     return icd10cm.build_codesystem(chapters=[CHAPTER], progress=False)
 
 
@@ -78,6 +78,7 @@ def test_the_slice_is_valid_fhir(cs):
 
 
 def test_write_produces_the_codesystem_and_an_all_codes_valueset(tmp_path):
+    pytest.importorskip("simple_icd_10_cm")
     paths = icd10cm.write(tmp_path, progress=False, chapters=[CHAPTER])
     cs = json.loads(paths[0].read_bytes())
     vs = json.loads(paths[1].read_bytes())
