@@ -11,6 +11,7 @@ import pytest
 
 from helpers import content_version
 from pkgfixture import make_package
+from service.web.downloads import _safe_name
 
 RR = "http://terminology.rr-all.org/fhir"
 SITE = f"{RR}/CodeSystem/rr-all-relapse-site"
@@ -87,3 +88,42 @@ def test_file_downloads_accept_their_own_types_only(rc):
     assert rc.get("/r4/ValueSet/rr-all-drug/$expand.csv", headers={"Accept": "text/csv"}).status_code == 200
     assert rc.get("/r4/ValueSet/rr-all-drug", headers={"Accept": "text/csv"}).status_code == 406
     assert rc.get("/r4/ValueSet/rr-all-drug/$expand.csv", headers={"Accept": "application/gzip"}).status_code == 406
+
+
+# ---- on the fixture content -----------------------------------------------------------------------------------------
+def test_expand_csv_is_flat_crlf_and_named_after_the_value_set(client):
+    r = client.get("/r5/ValueSet/animals-all/$expand.csv")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert r.headers["Content-Disposition"] == 'attachment; filename="animals-all-expansion.csv"'
+    assert r.data.count(b"\r\n") == 12                     # the header and all 11 codes, nesting flattened
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8"))))
+    assert rows[1] == ["animal", "Animal", "http://example.org/fhir/CodeSystem/animals", "1.0.0"]
+    de = client.get("/r5/ValueSet/pets/$expand.csv?displayLanguage=de")
+    assert [row[1] for row in csv.reader(io.StringIO(de.data.decode()))][1:] == ["Hund", "Katze", "Papagei"]
+
+
+def test_an_expansion_error_is_an_operation_outcome_not_a_broken_file(client):
+    r = client.get("/r4/ValueSet/cycle-a/$expand.csv", headers={"Accept": "text/csv"})
+    assert 400 <= r.status_code < 500 and r.headers["Content-Type"].startswith("application/fhir+json")
+    assert r.get_json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize("name,safe", [("pets", "pets"), ("a b/c", "a_b_c"), ("x" * 80, "x" * 64), ("", "valueset"),
+                                       ("v1.0-rc_2", "v1.0-rc_2")])
+def test_file_names_are_made_safe(name, safe):
+    assert _safe_name(name) == safe
+
+
+def test_a_bundle_file_is_named_by_mode_and_fhir_version(client):
+    r = client.get("/r5/ValueSet/$bundle?mode=metadata&url=http://example.org/fhir/ValueSet/pets")
+    assert r.headers["Content-Disposition"] == 'attachment; filename="rrall-valuesets-metadata-r5.json"'
+    entry = json.loads(r.data)["entry"][0]
+    assert entry["fullUrl"] == "http://localhost/r5/ValueSet/pets" and "compose" not in entry["resource"]
+
+
+def test_the_package_is_built_once_per_content_and_version(app):
+    client = app.test_client()
+    first, again = client.get("/r4/$package"), client.get("/r4/$package")
+    assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    assert first.headers["ETag"] != client.get("/r5/$package").headers["ETag"]
+    assert len(app.extensions["rrall"]["service"].caches.packages) == 1      # one content, one version at a time
