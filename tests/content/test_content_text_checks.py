@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from service.content_checks import SEED_DOCUMENTS
+from service.content_checks import SEED_LABELS
 from service.content_text_checks import concept_text_problems, valueset_text_problems
 
-SEED, OTHER = SEED_DOCUMENTS[0], SEED_DOCUMENTS[4]
+SEEDS = SEED_LABELS                                   # label -> seed file
+CITED, OTHER = "the consumer health article", "the Together resource"
 
 
 def problems(concept: dict) -> dict[str, str]:
-    return dict(concept_text_problems(concept, SEED_DOCUMENTS))
+    return dict(concept_text_problems(concept, SEEDS))
 
 
 def cited(*extra) -> list[dict]:
-    return [{"code": "source-document", "valueString": SEED}, *extra]
+    return [{"code": "source-document", "valueString": SEEDS[CITED]}, *extra]
 
 
 def test_a_clean_concept_has_no_problems():
     assert concept_text_problems({"code": "a", "display": "Leukemia cells", "definition": "Cells.",
                                   "designation": [{"language": "en-GB", "value": "Leukaemia cells"}],
-                                  "property": cited()}, SEED_DOCUMENTS) == []
+                                  "property": cited()}, SEEDS) == []
 
 
 def test_british_spelling_in_us_text_is_reported_where_it_is():
@@ -36,7 +37,7 @@ def test_british_spelling_in_us_text_is_reported_where_it_is():
 
 
 def test_a_display_spelled_differently_in_british_english_needs_a_british_en_gb_designation():
-    missing = concept_text_problems({"code": "a", "display": "Leukemia cells"}, SEED_DOCUMENTS)
+    missing = concept_text_problems({"code": "a", "display": "Leukemia cells"}, SEEDS)
     assert missing == [("", "concept 'a': display 'Leukemia cells' is spelled differently in British English but "
                             "has no en-GB designation (expected 'Leukaemia cells')")]
     american = problems({"code": "a", "display": "Anemia", "designation": [{"language": "en-GB", "value": "Anemia"}]})
@@ -44,14 +45,16 @@ def test_a_display_spelled_differently_in_british_english_needs_a_british_en_gb_
 
 
 @pytest.mark.parametrize("value,message", [
-    (f"{SEED}: says so", None),
+    (f"{CITED}: says so", None),
+    (f"{CITED.title()}: says so", None),                                     # the label in any case
     (f"{OTHER}: says so", f"is attributed to {OTHER}, which the concept does not cite as source-document"),
-    ("nobody: says so", "does not start with a seed file name"),
-    (f"{SEED} says so", "does not start with a seed file name")])           # "<seed>: " exactly
+    ("nobody: says so", "does not start with a seed document's name"),
+    (f"{CITED} says so", "does not start with a seed document's name"),      # "<label>: " exactly
+    (f"{SEEDS[CITED]}: says so", "does not start with a seed document's name")])   # a label, not a file name
 @pytest.mark.parametrize("pcode", ["document-view", "stated-frequency", "stated-prognosis"])
-def test_an_attributed_statement_starts_with_a_seed_the_concept_cites(pcode, value, message):
+def test_an_attributed_statement_starts_with_the_label_of_a_document_the_concept_cites(pcode, value, message):
     got = concept_text_problems({"code": "a", "display": "A", "property": cited({"code": pcode, "valueString": value})},
-                                SEED_DOCUMENTS)
+                                SEEDS)
     if message is None:
         assert got == []
     else:

@@ -1,17 +1,14 @@
-"""service.web.layers: the response cache (hits, ETag / If-None-Match, Cache-Control, what is keyed) and the body
-limit, the WSGI layers around the pipeline."""
+"""service.web.layers.response_cache: the rendered-response cache layer -- hits, ETag / If-None-Match,
+Cache-Control, what is keyed, what is not stored."""
 from __future__ import annotations
 
-import io
 import json
-from types import SimpleNamespace
 
 import pytest
 
-from helpers import ANIMALS, FHIR_JSON, FIXTURES, assert_oo, vs_url
-from service.web import layers
-from service.web.layers import NOT_IN_ETAG, BodyLimit, ResponseCache, _config_fingerprint, _etag_matches
-from service.web.request import BODY_ENV
+from helpers import ANIMALS, FIXTURES, vs_url
+from service.web.layers import response_cache
+from service.web.layers.response_cache import NOT_IN_ETAG, ResponseCache, _config_fingerprint, _etag_matches
 
 
 @pytest.fixture(scope="module")
@@ -163,15 +160,6 @@ def test_a_head_request_does_not_poison_the_cache(fresh_app):
     assert get.status_code == 200 and get.get_json()["resourceType"] == "Parameters"
 
 
-def test_a_body_over_the_size_limit_is_413(tmp_path):
-    from helpers import FIXTURES
-    from service import create_app
-
-    small = create_app({"CONTENT_DIRS": [str(FIXTURES)], "MAX_BODY_BYTES": 1000}).test_client()
-    body = json.dumps({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "x" * 5000}]})
-    assert_oo(small.post("/r4/ValueSet/$expand", data=body, content_type=FHIR_JSON), 413)
-
-
 def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
     import shutil
     from service import create_app
@@ -186,7 +174,7 @@ def test_etags_do_not_depend_on_where_content_and_caches_live(tmp_path):
     assert a.headers["ETag"] == b.headers["ETag"]
 
 
-# ---- the layers without a server: BodyLimit, the key, If-None-Match matching ------------------------------------
+# ---- without a server: the key, If-None-Match matching ------------------------------------------------------
 def test_etag_matching_takes_lists_and_weak_tags_but_not_a_star():
     assert _etag_matches('"abc"', "abc") and _etag_matches('W/"abc"', "abc")
     assert _etag_matches('"x", W/"abc"', "abc") and not _etag_matches('"x", "y"', "abc")
@@ -201,53 +189,6 @@ def test_the_configuration_fingerprint_leaves_out_where_things_live():
     assert _config_fingerprint(cfg) != _config_fingerprint(dict(cfg, MAX_EXPANSION=11))
 
 
-class Recorder:
-    """An inner WSGI app that records the environ it was called with and answers 200."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, environ, start_response):
-        self.calls.append(environ)
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"inner"]
-
-
-def call(app, environ):
-    seen = {}
-
-    def start_response(status, headers, exc_info=None):
-        seen["status"], seen["headers"] = status, dict(headers)
-    body = b"".join(app(environ, start_response))
-    return seen["status"], seen["headers"], body
-
-
-def wsgi_post(body: bytes, *, declared=True) -> dict:
-    e = {"REQUEST_METHOD": "POST", "PATH_INFO": "/r4/ValueSet/$expand", "QUERY_STRING": "",
-         "CONTENT_TYPE": FHIR_JSON, "wsgi.input": io.BytesIO(body)}
-    if declared:
-        e["CONTENT_LENGTH"] = str(len(body))
-    return e
-
-
-@pytest.mark.parametrize("declared", [True, False])
-def test_the_body_limit_answers_413_before_the_pipeline(declared):
-    inner = Recorder()
-    layer = BodyLimit(inner, SimpleNamespace(max_body=10))
-    status, headers, body = call(layer, wsgi_post(b"x" * 11, declared=declared))
-    assert status.startswith("413") and inner.calls == []
-    assert json.loads(body)["issue"][0]["code"] == "too-costly" and headers["Content-Type"] == FHIR_JSON
-    status, _h, body = call(layer, wsgi_post(b"x" * 10, declared=declared))
-    assert status == "200 OK" and body == b"inner"
-    assert inner.calls[0][BODY_ENV] == b"x" * 10          # read once, handed on
-
-
-def test_the_body_limit_leaves_gets_alone():
-    inner = Recorder()
-    status, _h, _b = call(BodyLimit(inner, SimpleNamespace(max_body=0)), {"REQUEST_METHOD": "GET", "PATH_INFO": "/"})
-    assert status == "200 OK" and len(inner.calls) == 1
-
-
 def test_answers_of_routes_that_are_not_cacheable_are_not_keyed(c):
     r = c.get("/r4/$versions")
     assert r.status_code == 200 and "X-Cache" not in r.headers and "ETag" not in r.headers
@@ -256,7 +197,7 @@ def test_answers_of_routes_that_are_not_cacheable_are_not_keyed(c):
 
 
 def test_a_post_body_too_large_to_key_passes_uncached(fresh_app, monkeypatch):
-    monkeypatch.setattr(layers, "MAX_KEYED_BODY", 10)
+    monkeypatch.setattr(response_cache, "MAX_KEYED_BODY", 10)
     body = {"resourceType": "Parameters", "parameter": [{"name": "url", "valueUri": vs_url("pets")}]}
     client = fresh_app.test_client()
     first, second = client.post("/r4/ValueSet/$expand", json=body), client.post("/r4/ValueSet/$expand", json=body)
