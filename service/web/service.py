@@ -44,6 +44,8 @@ class Service:
         self.caches = Caches(responses=LRUCache(setting(cfg, "RESPONSE_CACHE_ITEMS"),
                                                 setting(cfg, "RESPONSE_CACHE_BYTES")))
         self.dispatch = None      # set by the pipeline: answers a request inside this app (batch entries)
+        self.route_of = None      # set by the pipeline: the Route of an environ, or None (one routing)
+        self.routes: dict = {}    # endpoint -> Route (service/web/routes.py)
 
     @property
     def config(self) -> dict:

@@ -19,7 +19,7 @@ MAX_KEYED_BODY = 8 * 1024 * 1024   # larger POST bodies are passed through uncac
 _DROP_HEADERS = {"content-length", "date", "set-cookie", "x-cache"}
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
-NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
+NOT_IN_ETAG = {"RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
 
 
 def _content_fingerprint(state: dict) -> str:
@@ -75,6 +75,7 @@ class ResponseCache:
                      .strip().lower()) if post else ""
         raw = repr(("POST" if post else "GET", environ.get("PATH_INFO", ""), query, body_part,
                     environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ACCEPT", ""),
+                    environ.get("HTTP_PREFER", ""),   # handling=lenient changes what a search answers
                     environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
                     environ.get("SCRIPT_NAME", ""), self.config, self._content, self.code))
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
