@@ -8,8 +8,7 @@ import pytest
 
 from service import config
 
-ENV = ("RRALL_CONTENT_DIRS", "RRALL_MAX_EXPANSION", "RRALL_DEADLINE_SECONDS", "RRALL_PACKAGES", "RRALL_FAST_LANE",
-       "RRALL_CACHE_DIR")
+ENV = ("RRALL_CONTENT_DIRS", "RRALL_MAX_EXPANSION", "RRALL_DEADLINE_SECONDS", "RRALL_PACKAGES", "RRALL_CACHE_DIR")
 
 
 @pytest.fixture
@@ -37,13 +36,6 @@ def test_the_environment_overrides_the_defaults(clean_env):
     cfg = config.load()
     assert cfg["CONTENT_DIRS"] == ["/a", "/b"] and cfg["MAX_EXPANSION"] == 5 and cfg["DEADLINE_SECONDS"] == 2.5
     assert cfg["PACKAGES"] == ["/p1.tgz", "/p2.tgz"] and cfg["CACHE_DIR"] == "/tmp/c"
-
-
-@pytest.mark.parametrize("value,on", [("0", False), ("false", False), (" OFF ", False), ("no", False),
-                                      ("1", True), ("yes", True)])
-def test_fast_lane_switch(clean_env, value, on):
-    clean_env.setenv("RRALL_FAST_LANE", value)
-    assert config.load()["FAST_LANE"] is on
 
 
 def test_explicit_overrides_beat_the_environment(clean_env):

@@ -46,6 +46,8 @@ def wsgi_post(body: bytes, *, declared=True) -> dict:
          "CONTENT_TYPE": FHIR_JSON, "wsgi.input": io.BytesIO(body)}
     if declared:
         e["CONTENT_LENGTH"] = str(len(body))
+    else:
+        e["wsgi.input_terminated"] = True      # chunked: the server says where the body ends
     return e
 
 
@@ -59,6 +61,14 @@ def test_the_body_limit_answers_413_before_the_pipeline(declared):
     status, _h, body = call(layer, wsgi_post(b"x" * 10, declared=declared))
     assert status == "200 OK" and body == b"inner"
     assert inner.calls[0][BODY_ENV] == b"x" * 10          # read once, handed on
+
+
+def test_a_body_of_unknown_length_the_server_does_not_end_is_not_read():
+    inner = Recorder()
+    environ = wsgi_post(b"x" * 11, declared=False)
+    del environ["wsgi.input_terminated"]
+    status, _h, _b = call(BodyLimit(inner, SimpleNamespace(max_body=10)), environ)
+    assert status == "200 OK" and inner.calls[0][BODY_ENV] == b""      # PEP 3333: no length, no body
 
 
 def test_the_body_limit_leaves_gets_alone():

@@ -123,7 +123,10 @@ def test_a_bundle_file_is_named_by_mode_and_fhir_version(client):
 
 def test_the_package_is_built_once_per_content_and_version(app):
     client = app.test_client()
+    built = app.extensions["rrall"]["service"].caches.packages
+    built.clear()
     first, again = client.get("/r4/$package"), client.get("/r4/$package")
     assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    assert len(built) == 1                                                    # built once, then kept
     assert first.headers["ETag"] != client.get("/r5/$package").headers["ETag"]
-    assert len(app.extensions["rrall"]["service"].caches.packages) == 1      # one content, one version at a time
+    assert len(built) == 2                                                    # one per FHIR version

@@ -20,11 +20,16 @@ def test_a_query_string_that_is_not_utf8_is_a_400_not_a_crash(client, path):
 # ---- HttpRequest over a WSGI environ ------------------------------------------------------------------------------
 
 
-def env(path="/r4/ValueSet/$expand", method="GET", query="", body: bytes | None = None, **extra) -> dict:
+def env(path="/r4/ValueSet/$expand", method="GET", query="", body: bytes | None = None, chunked=False,
+        **extra) -> dict:
     e = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "wsgi.url_scheme": "http",
          "SERVER_NAME": "localhost", "SERVER_PORT": "80"}
     if body is not None:
         e["wsgi.input"] = io.BytesIO(body)
+        if chunked:
+            e["HTTP_TRANSFER_ENCODING"] = "chunked"
+        else:
+            e["CONTENT_LENGTH"] = str(len(body))
     e.update(extra)
     return e
 
@@ -49,13 +54,15 @@ def test_query_pairs_keep_order_repeats_and_blanks():
 
 
 @pytest.mark.parametrize("raw", ["code=\xff", "code=%FF"])
-def test_a_query_that_is_not_utf8_is_invalid_once_then_empty(raw):
-    """Raw or percent-encoded, bytes that are not UTF-8 are a 400; afterwards the query reads as empty, so the
-    error can be rendered (its _format looked up) without raising again."""
+def test_a_query_that_is_not_utf8_is_a_400_from_check_query_and_reads_as_empty(raw):
+    """Raw or percent-encoded, bytes that are not UTF-8 are a 400 (check_query, which the pipeline calls first);
+    the query itself reads as empty, so an error answer can look up its _format without raising again."""
     req = HttpRequest(env(query=raw))
-    with pytest.raises(Invalid, match="not valid UTF-8"):
-        req.query_pairs
     assert req.query_pairs == [] and req.arg("_format") is None
+    for _ in range(2):
+        with pytest.raises(Invalid, match="not valid UTF-8"):
+            req.check_query()
+    HttpRequest(env(query="a=%C3%A9")).check_query()         # percent-encoded UTF-8 is fine
 
 
 def test_headers_and_content_type():
@@ -71,7 +78,9 @@ def test_headers_and_content_type():
     ({"HTTP_HOST": "tx.example.org:8443", "wsgi.url_scheme": "https"}, "https://tx.example.org:8443"),
     ({"SERVER_NAME": "srv", "SERVER_PORT": "8080"}, "http://srv:8080"),
     ({"SERVER_NAME": "srv", "SERVER_PORT": "443", "wsgi.url_scheme": "https"}, "https://srv"),
-    ({"HTTP_HOST": "h", "SCRIPT_NAME": "/tx/"}, "http://h/tx")])
+    ({"HTTP_HOST": "h", "SCRIPT_NAME": "/tx/"}, "http://h/tx"),
+    ({"HTTP_HOST": "h:80"}, "http://h"), ({"HTTP_HOST": "h:443", "wsgi.url_scheme": "https"}, "https://h"),
+    ({"HTTP_HOST": "h:443"}, "http://h:443")])           # only the scheme's own default port is dropped
 def test_the_base_url_is_the_address_the_client_used(extra, base):
     req = HttpRequest(env("/r4/metadata", **extra))
     assert req.base_url == base and req.fhir_base == base + "/r4"
@@ -93,12 +102,21 @@ def test_a_declared_length_over_the_limit_is_413_before_anything_is_read():
 
 
 def test_a_chunked_body_is_read_up_to_the_limit_and_never_past_it():
-    ok = HttpRequest(env(method="POST", body=b"x" * 100), max_body=100)
+    ok = HttpRequest(env(method="POST", body=b"x" * 100, chunked=True), max_body=100)
     assert ok.body() == b"x" * 100
-    big = HttpRequest(env(method="POST", body=b"x" * (200 * 1024)), max_body=100 * 1024)
+    big = HttpRequest(env(method="POST", body=b"x" * (200 * 1024), chunked=True), max_body=100 * 1024)
     with pytest.raises(TooLarge):
         big.body()
     assert big.environ["wsgi.input"].tell() <= 100 * 1024 + 64 * 1024      # stopped within one chunk of the limit
+    ended = HttpRequest(env(method="POST", body=b"abc", chunked=True, HTTP_TRANSFER_ENCODING="",
+                            **{"wsgi.input_terminated": True}))
+    assert ended.body() == b"abc"                                          # the server says the input ends
+
+
+def test_a_body_of_unknown_length_is_not_read_unless_the_server_ends_it():
+    """PEP 3333: without a Content-Length the input may not end; only a terminated (chunked) one is read."""
+    req = HttpRequest(env(method="POST", chunked=True, body=b"abc", HTTP_TRANSFER_ENCODING=""))
+    assert req.body() == b"" and req.environ["wsgi.input"].tell() == 0
 
 
 def test_no_body_for_a_get_and_an_invalid_length_is_400():

@@ -46,7 +46,7 @@ def test_operations_come_at_type_and_instance_level():
 @pytest.mark.parametrize("endpoint,cacheable", [
     ("metadata", True), ("read", True), ("search", True), ("lookup", True), ("expand-instance", True),
     ("cs-validate-code", True), ("subsumes", True), ("translate", True), ("batch-validate-code", True),
-    ("versions", False), ("valueset-bundle", False), ("expand-csv", False), ("package", False),
+    ("versions", True), ("valueset-bundle", False), ("expand-csv", False), ("package", False),
     ("validate", False), ("validate-type", False), ("batch", False)])
 def test_which_answers_may_be_cached(endpoint, cacheable):
     assert RULES[endpoint][2].cacheable is cacheable
