@@ -79,7 +79,7 @@ def _group(svc, links: Links, version: str | None, group: dict, ids: dict) -> di
         targets = element.get("target") or []
         if element.get("noMap") or not targets:
             rows.append({"source": source, "target": None, "relation": ("unmatched", R4_WORDS["unmatched"])
-                         if version == "R4" else ("not mapped", "no target"), "comment": ""})
+                         if version == "R4" else ("noMap", R4_WORDS["unmatched"]), "comment": ""})
         for target in targets:
             code = target.get("code", "")
             rows.append({"source": source, "relation": relation_of(target, version),

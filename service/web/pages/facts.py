@@ -41,11 +41,11 @@ def _project(svc) -> dict:
 def read_project(path: Path) -> dict:
     """{"titles": {seed file: title}, "labels": {system url: label}} from a project.yaml (empty if unreadable)."""
     out: dict = {"titles": {}, "labels": {}}
-    try:
-        import yaml
+    import yaml   # a main dependency (the content source is YAML)
 
+    try:
         project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, ImportError) as exc:   # yaml.YAMLError is a ValueError subclass
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
         log.info("no source document titles (%s): pages show file names", exc)
         return out
     if not isinstance(project, dict):

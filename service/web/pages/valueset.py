@@ -73,10 +73,11 @@ def valueset_page(svc, req, rid: str) -> PageResult:
 def _expand(svc, req, rid: str, query: PageQuery) -> tuple[dict | None, str | None]:
     """(the expansion, None) or (None, why it cannot be shown)."""
     request = P.expand(query.typed())
+    ctx = svc.context(req, request)   # a bad displayLanguage is raised here: a 400 with the reason
     try:
-        return ops.expand(svc.context(req, request), request, rid).get("expansion") or {}, None
+        return ops.expand(ctx, request, rid).get("expansion") or {}, None
     except Invalid:
-        raise   # the page's own parameters (filter, displayLanguage): a 400 with the reason
+        raise   # the page's own parameters (e.g. a filter of too many words): a 400 with the reason
     except TerminologyError as exc:   # the value set itself cannot be expanded here (e.g. an unknown system)
         return None, str(exc)
 
