@@ -34,8 +34,9 @@ def home_page(svc, req) -> PageResult:
     sections = {kind: _listing(ours, kind, links) for kind in KINDS}
     code_systems = [cs for cs in sections["CodeSystem"] if cs["content"] != "fragment"]
     fragments = [cs for cs in sections["CodeSystem"] if cs["content"] == "fragment"]
-    curated = [vs for vs in sections["ValueSet"] if vs["purpose"]]
-    generated = [vs for vs in sections["ValueSet"] if not vs["purpose"]]
+    plumbing = _supporting_value_sets(ours)
+    curated = [vs for vs in sections["ValueSet"] if vs["full_url"] not in plumbing]
+    generated = [vs for vs in sections["ValueSet"] if vs["full_url"] in plumbing]
     core = {kind: _count(svc.registry, kind) - _count(ours, kind) if svc.registry is not ours else 0
             for kind in KINDS}
     body = page_body(req, "home.html", title=SERVER_NAME, code_systems=code_systems, fragments=fragments,
@@ -73,8 +74,23 @@ def _listing(registry, kind: str, links: Links) -> list[dict]:
         out.append({"id": res["id"], "title": res.get("title") or res.get("name") or res["id"],
                     "description": _first_sentence(res.get("description") or ""), "status": res.get("status"),
                     "purpose": res.get("purpose"), "content": res.get("content"), "version": res.get("version"),
-                    "count": getattr(entry, "size", None), "url": links.resource(kind, res["id"])})
+                    "count": getattr(entry, "size", None), "url": links.resource(kind, res["id"]),
+                    "full_url": res.get("url")})
     out.sort(key=lambda r: r["title"].lower())
+    return out
+
+
+def _supporting_value_sets(registry) -> set[str]:
+    """URLs of value sets that are not pick lists: all the codes of code systems (every include a whole system),
+    and the source and target scopes of our concept maps."""
+    out = set()
+    for vs in registry.all("ValueSet"):
+        includes = (vs.get("compose") or {}).get("include", [])
+        if vs.get("url") and includes and all(set(inc) <= {"system", "version"} for inc in includes):
+            out.add(vs["url"])
+    for cm in registry.all("ConceptMap"):
+        out.update(cm[k] for k in ("sourceScopeUri", "sourceScopeCanonical", "targetScopeUri",
+                                   "targetScopeCanonical") if cm.get(k))
     return out
 
 

@@ -26,6 +26,15 @@ def test_home_lists_our_code_systems_value_sets_and_maps(site):
     assert "277 concepts" in p.text and "content version 0.2.1" in p.text
 
 
+def test_pick_lists_are_apart_from_the_supporting_value_sets(site):
+    _r, p = page(site, "/")
+    picks, rest = p.html.split("<details>", 1)[0].split('id="valuesets"', 1)[1], p.html.split("<details>", 1)[1]
+    for vs_id in ("rr-all-relapse-sites", "rr-all-laboratory-findings", "rr-all-body-site", "rr-all-relapse-timing-001"):
+        assert f'/r4/ValueSet/{vs_id}"' in picks and f'/r4/ValueSet/{vs_id}"' not in rest
+    for vs_id in ("rr-all-symptom", "rr-all-all-concepts", "rr-all-icd10cm-mapped", "rr-all-snomedct-mapped"):
+        assert f'/r4/ValueSet/{vs_id}"' in rest and f'/r4/ValueSet/{vs_id}"' not in picks
+
+
 def test_home_counts_the_core_package_and_links_to_its_search(site, own_site):
     _r, p = page(site, "/")
     core = site.application.extensions["rrall"]
