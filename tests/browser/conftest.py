@@ -151,10 +151,13 @@ class UI:
         self.check_console()
         return self.driver
 
-    def wait(self, condition, timeout: float = 10):
+    def wait(self, condition, timeout: float = 15):
+        """Until condition(driver) is true; an element replaced meanwhile (stale) means "not yet"."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, timeout).until(lambda d: condition(d))
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: condition(d))
 
     def check_console(self) -> None:
         """No error in the page's console (script errors, failed loads such as a 404 favicon)."""

@@ -8,17 +8,21 @@ import json
 import urllib.request
 
 
+def _column(driver, n: int) -> list[str]:
+    """The text of column n of the expansion table, read in one script call (the type-ahead may redraw the rows
+    at any time: element handles could go stale between two reads)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#expansion-rows tr td:nth-child(' + arguments[0] + ')'))"
+        ".map(function (td) { return td.firstChild ? td.firstChild.textContent : ''; });", n)
+
+
 def _rows(driver) -> list[str]:
     """The displays in the expansion table, in order."""
-    from selenium.webdriver.common.by import By
-
-    return [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#expansion-rows tr td:first-child")]
+    return _column(driver, 1)
 
 
 def _codes(driver) -> list[str]:
-    from selenium.webdriver.common.by import By
-
-    return [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#expansion-rows tr td:nth-child(2)")]
+    return _column(driver, 2)
 
 
 def _api(ui, path: str) -> dict:
