@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_VERSION = "r4"
 SERVER_NAME = "RR-ALL terminology server"
@@ -23,9 +22,8 @@ SERVER_NAME = "RR-ALL terminology server"
 def environment():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    return env
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 def render(template: str, **context) -> bytes:
@@ -71,7 +69,7 @@ class Links:
         if not self.path.startswith(("/r4/", "/r5/")):
             return None
         other = "r5" if self.path.startswith("/r4/") else "r4"
-        return f"{self.root}/{other}/{self.path[4:]}"
+        return f"{self.root}/{other}/{quote(self.path[4:], safe='/$+-._~')}"   # the path arrives decoded
 
     # ---- FHIR answers (downloads, the type-ahead) -------------------------------------------------------
     def fhir_url(self, tail: str, **query) -> str:

@@ -76,10 +76,10 @@ def _expand(svc, req, rid: str, query: PageQuery) -> tuple[dict | None, str | No
     ctx = svc.context(req, request)   # a bad displayLanguage is raised here: a 400 with the reason
     try:
         return ops.expand(ctx, request, rid).get("expansion") or {}, None
-    except Invalid:
-        raise   # the page's own parameters (e.g. a filter of too many words): a 400 with the reason
-    except TerminologyError as exc:   # the value set itself cannot be expanded here (e.g. an unknown system)
-        return None, str(exc)
+    except TerminologyError as exc:
+        if isinstance(exc, Invalid) and query.filter:
+            raise   # the filter typed (e.g. too many words): a 400 with the reason
+        return None, str(exc)   # the value set itself cannot be expanded here (e.g. an unknown system)
 
 
 def _rows(svc, links: Links, expansion: dict | None) -> tuple[list[dict], dict[str, str]]:

@@ -23,6 +23,7 @@ def test_links_stay_on_the_requests_fhir_version_and_root():
 
 
 def test_pages_outside_a_fhir_base_link_to_r4():
+    assert _links("/r4/CodeSystem/cs/concept/a b?c").other_version() == "/r5/CodeSystem/cs/concept/a%20b%3Fc"
     links = _links("/search")
     assert links.resource("ValueSet", "v", _format="json") == "/r4/ValueSet/v?_format=json"
     assert links.other_version() is None and links.absolute("/r4/x") == "https://tx.example.org/r4/x"

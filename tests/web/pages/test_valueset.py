@@ -110,7 +110,8 @@ def test_a_value_set_that_cannot_be_expanded_still_has_its_page(tmp_path):
 
 
 def test_bad_page_parameters_are_400(site):
-    for query in ("offset=-1", "offset=x", "count=abc", "displayLanguage=%3C%3E"):
+    words = "+".join(f"w{i}" for i in range(30))
+    for query in ("offset=-1", "offset=x", "count=abc", "displayLanguage=%3C%3E", f"filter={words}"):
         r = site.get(f"/r4/ValueSet/rr-all-relapse-sites?{query}", headers=BROWSER)
         assert r.status_code == 400 and "OperationOutcome" in r.get_data(as_text=True), query
 
