@@ -78,7 +78,7 @@ class Pipeline:
             route, args = self.match(req.path, req.method, req.environ)
             fmt = self.format_of(req, route)
             if fmt == "html" and route.page is not None:
-                return respond.render_page(req, route.page(self.service, req, **args))
+                return respond.render_page(req, route.page(self.service, req, **args), max_age=self.service.max_age)
             result = route.handler(self.service, req, **args)
             if isinstance(result, respond.FileResult):
                 return respond.render_file(req, result)

@@ -10,6 +10,7 @@ from typing import Callable
 from werkzeug.routing import BaseConverter
 
 from . import batch, downloads, resources, terminology, validate
+from .pages import concept, home, read
 
 FHIR_ID_PATTERN = r"[A-Za-z0-9\-.]{1,64}"
 RW = ["GET", "POST"]
@@ -59,11 +60,16 @@ FHIR_RULES = [
     ("/$package", "package", ["GET"], Route("package", downloads.package, in_batch=False)),
     ("/$validate", "validate", ["POST"], Route("validate", validate.validate)),
     ("/<rtype>/$validate", "validate-type", ["POST"], Route("validate", validate.validate)),
-    (f"/{TYPES}/<fhirid:rid>", "read", ["GET"], Route("read", resources.read, cacheable=True)),
+    (f"/{TYPES}/<fhirid:rid>", "read", ["GET"], Route("read", resources.read, cacheable=True, page=read.read_page)),
+    # a page for people (FHIR has no such path); FHIR clients get the concept's $lookup there
+    ("/CodeSystem/<fhirid:rid>/concept/<path:code>", "concept", ["GET"],
+     Route("concept", concept.lookup, cacheable=True, page=concept.concept_page)),
     (f"/{TYPES}", "search", ["GET"], Route("search", resources.search, cacheable=True)),
     ("", "batch", ["POST"], Route("batch", batch.batch, in_batch=False)),
 ]
 ROOT_RULES = [
+    ("/", "home", ["GET"], Route("home", home.index, cacheable=True, page=home.home_page)),
+    ("/search", "search-page", ["GET"], Route("search-page", home.search_json, cacheable=True, page=home.search_page)),
     ("/healthz", "healthz", ["GET"], Route("healthz", resources.healthz, negotiated=False)),
 ]
 

@@ -58,7 +58,8 @@ class ResponseCache:
         self.service = service
         self.route_of = route_of          # the pipeline's routing: one routing for both
         self.store = service.caches.responses
-        self.code = source_hash(("*.py", "*/*.py"))   # a deploy of new code changes every ETag
+        # a deploy of new code (or page templates) changes every ETag
+        self.code = source_hash(("*.py", "*/*.py", "*/*/*.py", "*/*/*/*.html"))
         self.config = _config_fingerprint(service.config)
         self._content = None
         self._registry = None
