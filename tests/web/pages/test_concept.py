@@ -13,7 +13,7 @@ def test_displays_synonyms_definition_and_sources_by_title(site):
     _r, p = page(site, "/r4/CodeSystem/rr-all-symptom/concept/anaemia")
     assert "Display Anemia" in p.text and "Display (en-GB) Anaemia" in p.text
     assert 'lang="en-GB">Anaemia<' in p.html
-    assert "002 describes as resulting from a reduced red blood cell count" in p.text
+    assert "the health article on relapse describes as resulting from a reduced red blood cell count" in p.text
     assert "health article (publisher not named), document 002" in p.text
     assert "Leukaemia Care (UK charity), document 003" in p.text
     assert "002_d8456a35d27e8f05.txt" not in p.text   # titles, not file names

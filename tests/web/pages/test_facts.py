@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import content_version
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -52,10 +54,10 @@ def test_memberships_are_remembered_per_concept(own_site):
             return default
 
     system = "http://terminology.rr-all.org/fhir/CodeSystem/rr-all-relapse-site"
-    first = containing_value_sets(svc, Req(), system, "0.2.1", "isolated-cns-relapse")
+    first = containing_value_sets(svc, Req(), system, content_version(), "isolated-cns-relapse")
     assert {vs["id"] for vs in first} >= {"rr-all-relapse-sites", "rr-all-relapse-site", "rr-all-all-concepts"}
     hits_before = svc.caches.memberships.hits
-    assert containing_value_sets(svc, Req(), system, "0.2.1", "isolated-cns-relapse") == first
+    assert containing_value_sets(svc, Req(), system, content_version(), "isolated-cns-relapse") == first
     assert svc.caches.memberships.hits == hits_before + 1
 
 
