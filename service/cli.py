@@ -171,7 +171,7 @@ def main(argv=None) -> int:
                    help="trust Forwarded / X-Forwarded-Proto/-Host/-Port/-Prefix for the links the server writes "
                         "(only behind a proxy that sets them)")
     s.add_argument("--no-core", action="store_true",
-                   help="do not load the FHIR R4 core package found beside the project (../shared/packages)")
+                   help="do not load the FHIR R4 core package shipped in packages/")
     s.add_argument("--package", action="append", metavar="FILE",
                    help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
     s.add_argument("--server", default="granian", choices=["granian", "gunicorn"],

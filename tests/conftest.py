@@ -34,6 +34,7 @@ for _p in (str(REPO), str(TESTS)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
+pytest.register_assert_rewrite("helpers")   # its assert_oo reports like a test's own asserts
 from helpers import FIXTURES  # noqa: E402
 
 

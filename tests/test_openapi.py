@@ -183,12 +183,11 @@ def test_a_route_without_a_description_is_an_error():
     from service.web import routes
     from service.web.openapi import MissingDescription, build
 
-    added = routes.Route("concept", routes.resources.read, cacheable=True)
-    with pytest.raises(MissingDescription, match="concept"):
-        build(fhir_rules=[*routes.FHIR_RULES, ("/CodeSystem/<fhirid:rid>/concept/<path:code>", "concept",
-                                               ["GET"], added)])
-    with pytest.raises(MissingDescription, match="home"):
-        build(root_rules=[*routes.ROOT_RULES, ("/", "home", ["GET"], added)])
+    added = routes.Route("history", routes.resources.read, cacheable=True)
+    with pytest.raises(MissingDescription, match="history"):   # e.g. a FHIR interaction added to routes.py
+        build(fhir_rules=[*routes.FHIR_RULES, ("/CodeSystem/<fhirid:rid>/_history", "history", ["GET"], added)])
+    with pytest.raises(MissingDescription, match="about"):     # e.g. a page added to ROOT_RULES
+        build(root_rules=[*routes.ROOT_RULES, ("/about", "about", ["GET"], added)])
     with pytest.raises(MissingDescription, match="healthz"):   # a description of a route that is gone
         build(root_rules=[])
 
@@ -296,6 +295,8 @@ def test_answer_formats(spec):
                 assert ok == {"application/fhir+json"}, path
             elif path == "/healthz":
                 assert ok == {"application/json"}
+            elif path in ("/", "/search"):   # pages, and JSON for other clients
+                assert ok == {"application/json", "text/html"}
             else:
                 assert ok == fhir, (path, method)
             if path != "/healthz":
@@ -306,11 +307,11 @@ def test_answer_formats(spec):
 
 def test_conditional_gets_document_304_and_the_etag(spec):
     for path in ("/r4/ValueSet/$expand", "/r5/CodeSystem/{id}", "/r4/ValueSet", "/r4/metadata", "/r5/$package",
-                 "/r4/ValueSet/$bundle"):
+                 "/r4/ValueSet/$bundle", "/r4/$versions"):
         op = _op(spec, path)
         assert "304" in op["responses"] and op["responses"]["200"]["headers"]["ETag"]["required"], path
         assert any(p["name"] == "If-None-Match" for p in _params(spec, op)), path
-    for path in ("/r4/$versions", "/r4/ValueSet/$expand.csv", "/healthz"):   # no ETag, no 304
+    for path in ("/r4/ValueSet/$expand.csv", "/healthz"):   # no ETag, no 304
         assert "304" not in _op(spec, path)["responses"], path
 
 

@@ -24,7 +24,7 @@ def metadata(svc, req) -> Result:
 def versions(svc, req) -> Result:
     v = FHIR_VERSIONS[req.version]
     return Result({"resourceType": "Parameters", "parameter": [
-        {"name": "version", "valueString": v}, {"name": "default", "valueString": v}]}, cache=False)
+        {"name": "version", "valueString": v}, {"name": "default", "valueString": v}]})
 
 
 def read(svc, req, rtype: str, rid: str) -> Result:
@@ -56,7 +56,7 @@ def search(svc, req, rtype: str) -> Result:
     bundle = {"resourceType": "Bundle", "type": "searchset"}
     if req.arg("_total") != "none":
         bundle["total"] = len(hits)
-    bundle["link"] = search_params.links(req, rtype, len(hits), offset, count, summary_)
+    bundle["link"] = search_params.links(req, rtype, len(hits), offset, count, summary_, ignored)
     entries = [] if summary_ == "count" else [
         {"fullUrl": f"{req.fhir_base}/{rtype}/{r.get('id')}", "resource": summary.apply(r, summary_, elements),
          "search": {"mode": "match"}} for r in hits[offset:offset + count]]
@@ -64,4 +64,5 @@ def search(svc, req, rtype: str) -> Result:
         entries.append({"resource": search_params.ignored_outcome(ignored), "search": {"mode": "outcome"}})
     if entries:
         bundle["entry"] = entries
-    return Result(bundle)
+    # Prefer: handling=lenient changes the answer (the response cache keys on it too)
+    return Result(bundle, headers={"Vary": "Accept, Accept-Language, Prefer"})

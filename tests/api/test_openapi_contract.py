@@ -148,6 +148,10 @@ def test_conditional_gets_answer_304_exactly_where_documented(client, path, meth
     url, headers = request_of(path, op)
     first = client.get(url, headers=headers)
     etag = first.headers.get("ETag")
+    if etag is None and not op["responses"]["200"].get("headers", {}).get("ETag", {}).get("required", True):
+        # a route whose page has an ETag and whose other answer (a JSON index) has none: ask for the page
+        url += ("&" if "?" in url else "?") + "_format=html"
+        etag = client.get(url, headers=headers).headers.get("ETag")
     again = client.get(url, headers={**headers, "If-None-Match": etag or 'W/"none"'})
     if "304" in op["responses"]:
         assert etag and again.status_code == 304 and again.headers["ETag"] == etag

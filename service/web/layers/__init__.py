@@ -3,8 +3,8 @@
 From the outside in: ``Forwarded`` (behind a proxy: the client's scheme, host and prefix; only when told),
 ``Cors`` (preflights; allow/expose headers on every answer, cache hits included),
 ``Gzip`` (large answers for clients that accept it), ``BodyLimit`` (a body read once and bounded: 413),
-``ResponseCache`` (hits and 304s before any parsing), then the pipeline. Slots for the production layers
-(access log, metrics, forwarded headers) are marked below.
+``ResponseCache`` (hits and 304s before any parsing), then the pipeline. The production layers (access
+log, metrics) go outermost, in ``wrap``.
 """
 from __future__ import annotations
 

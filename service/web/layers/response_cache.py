@@ -19,7 +19,7 @@ MAX_KEYED_BODY = 8 * 1024 * 1024   # larger POST bodies are passed through uncac
 _DROP_HEADERS = {"content-length", "date", "set-cookie", "x-cache"}
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
-NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
+NOT_IN_ETAG = {"RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
 
 
 def _content_fingerprint(state: dict) -> str:
@@ -58,7 +58,8 @@ class ResponseCache:
         self.service = service
         self.route_of = route_of          # the pipeline's routing: one routing for both
         self.store = service.caches.responses
-        self.code = source_hash(("*.py", "*/*.py"))   # a deploy of new code changes every ETag
+        # a deploy of new code (or page templates) changes every ETag
+        self.code = source_hash(("*.py", "*/*.py", "*/*/*.py", "*/*/*/*.html"))
         self.config = _config_fingerprint(service.config)
         self._content = None
         self._registry = None

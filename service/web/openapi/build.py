@@ -85,8 +85,10 @@ class Builder:
         for name in op.params:
             out.append(self._param(name, C.OPERATION_PARAMS[name], C.operation_schema(name), op, method, version,
                                    rtype))
-        for name, (description, schema) in op.own.items():
-            out.append(self._param(name, description, schema, op, method, version, rtype))
+        for name, own in op.own.items():
+            own = own.pick(version, rtype) if isinstance(own, Per) else own
+            if own is not None:   # a Per without a choice for this path: not a parameter here
+                out.append(self._param(name, *own, op, method, version, rtype))
         if op.search:
             for name, description, schema in C.search_parameters():
                 out.append(self._param(name, description, schema, op, method, version, rtype))
@@ -148,9 +150,9 @@ class Builder:
         conditional = route.cacheable or op.conditional
         headers = {}
         if conditional and (get or route.cacheable):
-            headers["ETag"] = K.header("ETag", required=get and route.page is None)
+            headers["ETag"] = K.header("ETag", required=get and op.ok.etag)
         if route.cacheable and get:
-            headers["Cache-Control"] = K.header("Cache-Control", required=route.page is None)
+            headers["Cache-Control"] = K.header("Cache-Control", required=op.ok.etag)
         for name in op.ok.headers:
             headers[name] = K.header(name, required=True)
         ok = {"description": op.ok.description}
@@ -236,7 +238,7 @@ class Builder:
                 item = paths.setdefault(path, {})
                 for method in methods:
                     if method.lower() in item:
-                        raise MissingDescription(f"{method} {path} is routed twice")
+                        raise ValueError(f"{method} {path} is routed twice")
                     item[method.lower()] = self.operation(path, version, rtype, endpoint, method.lower(), route, op)
                 allowed.setdefault(path, set()).update(methods)
                 first.setdefault(path, (version, rtype, endpoint, op))

@@ -116,9 +116,10 @@ def _control() -> dict[str, dict]:
                    "schema": count},
         "_offset": {"description": "Search: entries to skip (the paging links carry it).", "schema": count},
         "_total": {"description": "Search: none leaves Bundle.total out; estimate and accurate give it (as does "
-                                  "leaving this out).",
+                                  "leaving this out). Another value -> 400.",
                    "schema": {"type": "string", "enum": ["none", "estimate", "accurate"]}},
-        "_sort": {"description": "Search: accepted and not applied: entries are ordered by url, version and id.",
+        "_sort": {"description": "Search: not supported (a 400, or ignored and listed in the outcome entry under "
+                                 "Prefer: handling=lenient); entries are ordered by url, version and id.",
                   "schema": {"type": "string", "minLength": 1}},
     }
 

@@ -101,6 +101,20 @@ def schemas() -> dict:
             "answer (an OperationOutcome when it failed).", **_NO_TOTAL),
         "Health": {"type": "object", "required": ["status"], "additionalProperties": False,
                    "properties": {"status": {"type": "string", "enum": ["ok"]}}},
+        "HomeIndex": {"type": "object", "required": ["name", "fhir", "health", "search"], "properties": {
+            "name": STRING, "description": STRING, "software": OBJECT, "health": STRING, "search": STRING,
+            "pages": STRING, "fhir": {"type": "object", "required": ["r4", "r5"], "properties": {
+                v: {"type": "object", "required": ["base", "fhirVersion", "metadata"], "properties": {
+                    "base": STRING, "metadata": STRING,
+                    "fhirVersion": {"type": "string", "enum": [fv]}}} for v, fv in (("r4", "4.0.1"),
+                                                                                    ("r5", "5.0.0"))}}},
+            "description": "Where the FHIR endpoints are."},
+        "SearchHits": {"type": "object", "required": ["q", "concepts", "resources", "core", "truncated"],
+                       "properties": {"q": STRING, "concepts": {"type": "array", "items": OBJECT},
+                                      "resources": {"type": "array", "items": OBJECT},
+                                      "core": {"type": "array", "items": OBJECT}, "truncated": {"type": "boolean"},
+                                      "error": STRING},
+                       "description": "The hits of a search, as the search page lists them."},
     }
     for rtype in RESOURCE_TYPES:
         out[rtype] = _resource(rtype, {"url": STRING, "version": STRING, "status": STRING}, ("status",),

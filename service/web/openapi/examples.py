@@ -9,7 +9,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 RR = "http://terminology.rr-all.org/fhir"
-VERSION = "0.2.1"
+# no version examples: the content's version changes with each release, the examples must not
 SYMPTOM_CS = f"{RR}/CodeSystem/rr-all-symptom"          # hierarchy: symptom-or-sign > general-symptom > fatigue
 SYMPTOM_VS = f"{RR}/ValueSet/rr-all-symptom"            # every code of rr-all-symptom
 STATUS_CS = f"{RR}/CodeSystem/rr-all-disease-status"    # relapse -> ICD-10-CM C91.02 (equivalent)

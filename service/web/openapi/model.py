@@ -42,6 +42,7 @@ class Ok:
     schema: str | Per | None = None
     media: dict | None = None
     headers: tuple[str, ...] = ()    # component headers the answer always carries (beyond ETag/Cache-Control)
+    etag: bool = True                # on a cacheable route, every 200 to a GET carries ETag and Cache-Control
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ new route is described before it ships. Examples are real content (``examples``)
 from __future__ import annotations
 
 from . import examples as X
-from ..negotiate import JSON_FORMATS
-from .components import FHIR_JSON, PLAIN_JSON, ref
+from ..negotiate import JSON_FORMATS, XML_FORMATS
+from .components import FHIR_JSON, HTML, PLAIN_JSON, ref
 from .model import Body, Ok, Op, Per, on_instance
 
 PARAMETERS = Ok("A Parameters resource", "Parameters")
@@ -18,7 +18,7 @@ LOOKUP = Op(
     _CS, "CodeSystem/$lookup: display, definition, designations and properties of a code", PARAMETERS,
     params=("code", "system", "version", "date", "displayLanguage", "property", "useSupplement"),
     required=("code", "system"),
-    examples={"code": X.CODE, "system": X.SYMPTOM_CS, "version": X.VERSION, "displayLanguage": "en-GB",
+    examples={"code": X.CODE, "system": X.SYMPTOM_CS, "displayLanguage": "en-GB",
               "property": ["parent"]},
     body=Body("operation", only=("coding", "tx-resource")), errors=(404, 422),
     description="An unknown code is a 404, an unknown code system (or version) a 422.")
@@ -29,7 +29,7 @@ CS_VALIDATE = Op(
             "displayLanguage", "lenient-display-validation", "useSupplement", "system-version",
             "check-system-version", "force-system-version"),
     required=("code",),
-    examples={"url": X.SYMPTOM_CS, "code": X.CODE, "display": X.DISPLAY, "version": X.VERSION},
+    examples={"url": X.SYMPTOM_CS, "code": X.CODE, "display": X.DISPLAY},
     body=Body("operation", only=("codeSystem", "coding", "codeableConcept", "tx-resource"), resource=_CS),
     errors=(422,),
     description="The code system is url (or system). The answer says result true/false with issues: an invalid "
@@ -38,7 +38,7 @@ CS_VALIDATE = Op(
 SUBSUMES = Op(
     _CS, "CodeSystem/$subsumes: how two codes of a code system relate", PARAMETERS,
     params=("codeA", "codeB", "system", "version"), required=("codeA", "codeB", "system"),
-    examples={"codeA": "symptom-or-sign", "codeB": "fatigue", "system": X.SYMPTOM_CS, "version": X.VERSION},
+    examples={"codeA": "symptom-or-sign", "codeB": "fatigue", "system": X.SYMPTOM_CS},
     body=Body("operation", only=("codingA", "codingB", "tx-resource")), errors=(422,),
     description="outcome: equivalent, subsumes, subsumed-by or not-subsumed. A code the code system does not "
                 "have is a 400, an unknown code system a 422.")
@@ -51,7 +51,7 @@ EXPAND = Op(
     _VS, "ValueSet/$expand: the codes of a value set, filtered and paged", Ok("The expanded ValueSet",
                                                                               "ExpandedValueSet"),
     params=EXPAND_PARAMS,
-    examples={"url": X.SYMPTOM_VS, "valueSetVersion": X.VERSION, "filter": "anaem", "offset": 0, "count": 10,
+    examples={"url": X.SYMPTOM_VS, "filter": "anaem", "offset": 0, "count": 10,
               "displayLanguage": "en-GB", "activeOnly": True, "includeDesignations": True},
     body=Body("operation", only=("valueSet", "tx-resource"), resource=_VS), errors=(400, 422),
     description="The value set is url (or context), an inline valueSet in the body, or the instance. No value set "
@@ -98,16 +98,27 @@ READ = Op(
     Per(**{t: t for t in (_CS, _VS, _CM)}), "Read a {rtype} by id", Ok("The resource", Per(
         **{t: t for t in (_CS, _VS, _CM)})),
     control=("_summary", "_elements", "_format", "_pretty"), headers=(), errors=(404,),
-    description="Resources from loaded packages whose concepts are not served carry the SUBSETTED tag.")
+    own={name: Per(ValueSet=(f"The ValueSet page only (a FHIR answer ignores it): {words}", schema))
+         for name, words, schema in (
+             ("filter", "the expansion's text filter.", {"type": "string", "minLength": 1}),
+             ("displayLanguage", "the language of the displays (an invalid tag -> 400).",
+              {"type": "string", "minLength": 1}),
+             ("offset", "codes of the expansion to skip.", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
+             ("count", "codes per page (default 50, at most 500).",
+              {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}))},
+    description="A browser (or _format=html) gets the resource's page: a CodeSystem's hierarchy, a ValueSet's "
+                "definition in words and its expansion (filter, language, paging), a ConceptMap's table. "
+                "Resources from loaded packages whose concepts are not served carry the SUBSETTED tag.")
 
 SEARCH = Op(
     Per(**{t: t for t in (_CS, _VS, _CM)}), "Search {rtype} resources", Ok("A searchset Bundle", Per(
         **{t: f"{t}Searchset" for t in (_CS, _VS, _CM)})),
-    control=("_count", "_offset", "_summary", "_elements", "_total", "_sort", "_format", "_pretty"),
+    control=("_count", "_offset", "_summary", "_elements", "_total", "_format", "_pretty"),
     headers=("Prefer",), search=True,
     examples={"url:below": f"{X.RR}/", "status": "active", "_count": 10},
-    description="Our content and the loaded packages (the FHIR R4 core package when present). Unknown parameters "
-                "or modifiers -> 400, unless Prefer: handling=lenient.")
+    description="Our content and the loaded packages (the FHIR R4 core package when present), ordered by url, "
+                "version and id. Unknown parameters or modifiers (and _sort, not supported) -> 400, unless Prefer: "
+                "handling=lenient: then they are ignored and listed in an OperationOutcome entry.")
 
 # ---- the server ------------------------------------------------------------------------------------------------
 METADATA = Op(
@@ -119,6 +130,32 @@ METADATA = Op(
 
 VERSIONS = Op("server", "$versions: the FHIR version this endpoint speaks",
               Ok("Parameters with version and default", "Parameters"), headers=())
+
+_PAGE_FORMAT = ("html: the page whatever the Accept header says; the other values: the JSON answer. Without it the "
+                "Accept header decides (a browser's, text/html first, gets the page). Another value -> 406.",
+                {"type": "string", "enum": sorted(v for v in ("html", "text/html", *JSON_FORMATS, *XML_FORMATS)
+                                                  if " " not in v)})
+HOME = Op(
+    "pages", "Home: the page for a browser (or _format=html); a JSON index of the endpoints for other clients",
+    Ok("The home page, or the JSON index (without an ETag)", etag=False,
+       media={PLAIN_JSON: ref("schemas", "HomeIndex"), HTML: {"type": "string", "description": "an HTML page"}}),
+    own={"_format": _PAGE_FORMAT}, control=(), headers=())
+
+SEARCH_PAGE = Op(
+    "pages", "Search our concepts (display, synonyms, en-GB display, code) and resources (title, name, id), and the "
+             "core package's resources: a page for a browser, the hits as JSON for other clients",
+    Ok("The search page, or the hits as JSON (without an ETag)", etag=False,
+       media={PLAIN_JSON: ref("schemas", "SearchHits"), HTML: {"type": "string", "description": "an HTML page"}}),
+    own={"q": ("The text to search for (word prefixes, as $expand's filter; a code also exactly).",
+               {"type": "string"}), "_format": _PAGE_FORMAT},
+    examples={"q": "anaem"}, control=(), headers=())
+
+CONCEPT = Op(
+    _CS, "The page of one concept (a browser, or _format=html); FHIR clients get the concept's $lookup", PARAMETERS,
+    path_params={"code": ("The concept's code (percent-encoded; it may hold a slash).",
+                          {"type": "string", "minLength": 1}, X.CODE)},
+    description="Not a FHIR interaction (FHIR has no such path): a page for people, at an address a person can "
+                "read. An unknown code system or code -> 404.")
 
 HEALTHZ = Op("server", "Liveness check", Ok("The server is up", media={PLAIN_JSON: ref("schemas", "Health")}),
              control=(), headers=(), description="Not content negotiated: always JSON.")
@@ -206,5 +243,8 @@ DESCRIBED: dict[str, Op] = {
     "read": READ,
     "search": SEARCH,
     "batch": BATCH,
+    "concept": CONCEPT,
+    "home": HOME,
+    "search-page": SEARCH_PAGE,
     "healthz": HEALTHZ,
 }
