@@ -74,4 +74,7 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
 
     from .api import caching
     caching.install(app)   # response cache + ETag/304 (after _version, so Accept is checked first)
+    from .edge import access_log, metrics
+    metrics.install(app)      # /metrics, counts every answer: outside the response cache, so hits count too
+    access_log.install(app)   # outermost: X-Request-Id and one JSON line per request (hits and 304s included)
     return app

@@ -15,6 +15,7 @@ from .engine.supplements import requested_supplements, resolve_supplements
 from .engine.subsumes import require_same_system, subsumes as do_subsumes
 from .engine.validate_code import CodeValidator
 from .engine.versions import split_canonical
+from . import events
 from .errors import Invalid, NotFound, TerminologyError, Unresolvable
 from .params import coerce, first, from_parameters
 
@@ -128,6 +129,7 @@ def expand(ctx: OpContext, params: dict, instance_id: str | None = None) -> dict
                  canonical=expander.vs_canonical(vs))
     nested = (first(params, "excludeNested", False) is not True and expander.hierarchical and not text
               and count is None and not offset)
+    events.expansion(len(selected), len(paged))   # the one place both sizes are known (metrics listen)
     return render(vs, expander, selected, paged, params=params, prefs=ctx.prefs, offset=offset, count=count,
                   nested=nested)
 

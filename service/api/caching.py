@@ -84,7 +84,8 @@ def cacheable(method: str, path: str) -> bool:
 
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
-NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
+NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS",
+               "ACCESS_LOG", "ACCESS_LOG_LEVEL", "METRICS"}   # the edge layers (service/edge) observe only
 
 
 def install(app) -> None:

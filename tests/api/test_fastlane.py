@@ -59,7 +59,7 @@ def clients():
 
 def _normal(resp):
     """Status, headers that matter and the body, with the per-call identifier and timestamp blanked."""
-    headers = {k: v for k, v in resp.headers.items() if k not in ("Date",)}
+    headers = {k: v for k, v in resp.headers.items() if k not in ("Date", "X-Request-Id")}   # per call
     if resp.mimetype in (FHIR_JSON, "application/json") and resp.data:
         body = resp.get_json()
         exp = body.get("expansion") if isinstance(body, dict) else None

@@ -1,0 +1,113 @@
+"""Access log and request ids: one JSON line per request, and ``X-Request-Id`` on every response.
+
+Installed by ``create_app`` outside the response cache, so cache hits and 304s are logged too. A line::
+
+    {"time":"2026-05-20T10:11:12.345Z","level":"info","method":"GET","path":"/r4/CodeSystem/$lookup",
+     "status":200,"bytes":512,"duration_ms":0.412,"cache":"HIT","request_id":"4f1c..."}
+
+* ``path`` is the path without the query string (at most 512 characters): parameters stay out of the log.
+* ``cache`` is the ``X-Cache`` header of the answer (``HIT`` / ``MISS``), ``null`` when the request is not one
+  the response cache handles (and for a 304, which answers a revalidation).
+* ``duration_ms`` runs from the request entering this layer until the application produced the last byte.
+* ``level`` is ``info`` below 400, ``warning`` for 4xx, ``error`` for 5xx.
+* ``request_id``: the incoming ``X-Request-Id`` when it is 1-128 characters of ``A-Z a-z 0-9 . _ : + / = -``
+  (what load balancers and tracing systems send), else a new random id (32 hex digits); returned as
+  ``X-Request-Id`` on every response and left in the WSGI environ as ``rrall.request_id``.
+
+Settings (app configuration, else environment, else default):
+
+* ``ACCESS_LOG`` / ``RRALL_ACCESS_LOG`` / ``serve --access-log``: ``stderr`` (default), ``off``, or a file path
+  (opened for appending before the workers fork; every line is one ``write``, so workers never interleave).
+* ``ACCESS_LOG_LEVEL`` / ``RRALL_ACCESS_LOG_LEVEL`` / ``serve --access-log-level``: ``info`` (every request,
+  default), ``warning`` (4xx and 5xx only) or ``error`` (5xx only).
+
+A failing log sink (full disk, closed pipe) never fails a request: the line is dropped.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+
+import orjson
+
+from . import exchange, setting
+
+REQUEST_ID_ENV = "rrall.request_id"
+LEVELS = {"info": 0, "warning": 1, "error": 2}
+MAX_PATH = 512
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}").fullmatch
+
+
+class AccessLogError(ValueError):
+    """A setting that cannot be used (unknown level, a file that cannot be opened)."""
+
+
+def open_sink(target: str) -> int | None:
+    """The file descriptor lines go to: None for off, 2 for stderr, else the file opened for appending."""
+    target = str(target).strip()
+    if target.lower() in ("off", "none", "0", "false", "no", ""):
+        return None
+    if target.lower() in ("stderr", "-"):
+        return 2
+    try:
+        return os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    except OSError as exc:
+        raise AccessLogError(f"cannot open the access log {target!r}: {exc.strerror}") from None
+
+
+def request_id(environ: dict) -> str:
+    """The incoming X-Request-Id when it is safe to echo and log, else a new random one."""
+    incoming = environ.get("HTTP_X_REQUEST_ID")
+    if incoming is not None and _SAFE_ID(incoming):
+        return incoming
+    return os.urandom(16).hex()
+
+
+class AccessLog:
+    """WSGI middleware: request id in, X-Request-Id out, and one JSON line per request (unless off)."""
+
+    def __init__(self, wsgi_app, fd: int | None, min_level: int = 0):
+        self.wsgi_app = wsgi_app
+        self.fd = fd
+        self.min_level = min_level
+
+    def __call__(self, environ, start_response):
+        rid = environ[REQUEST_ID_ENV] = request_id(environ)
+        ex, owner = exchange.begin(environ)
+        ex.add_header("X-Request-Id", rid)
+        if self.fd is not None:
+            ex.when_done(self._write)
+        return ex.run(self.wsgi_app, start_response) if owner else self.wsgi_app(environ, start_response)
+
+    def _write(self, ex: exchange.Exchange) -> None:
+        status = ex.status
+        level = 0 if status < 400 else 1 if status < 500 else 2
+        if level < self.min_level:
+            return
+        env = ex.environ
+        line = orjson.dumps({
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": ("info", "warning", "error")[level],
+            "method": env.get("REQUEST_METHOD", ""),
+            "path": env.get("PATH_INFO", "")[:MAX_PATH],
+            "status": status,
+            "bytes": ex.nbytes,
+            "duration_ms": round(ex.seconds * 1000, 3),
+            "cache": ex.header("X-Cache"),
+            "request_id": env.get(REQUEST_ID_ENV),
+        }) + b"\n"
+        try:
+            os.write(self.fd, line)
+        except OSError:
+            pass   # the log is best effort: never fail or slow down a request because the sink failed
+
+
+def install(app) -> None:
+    """Wrap app.wsgi_app (call after the response cache is installed, so this layer is outside it)."""
+    cfg = app.extensions["rrall"]["config"]
+    level = str(setting(cfg, "ACCESS_LOG_LEVEL", "info")).strip().lower()
+    if level not in LEVELS:
+        raise AccessLogError(f"unknown access log level {level!r} (use one of: {', '.join(LEVELS)})")
+    fd = open_sink(setting(cfg, "ACCESS_LOG", "stderr"))
+    app.wsgi_app = AccessLog(app.wsgi_app, fd, LEVELS[level])

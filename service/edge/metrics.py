@@ -1,0 +1,196 @@
+"""Prometheus metrics: ``GET /metrics`` in the text exposition format, from ``prometheus_client``.
+
+Installed by ``create_app`` outside the response cache (so hits and 304s are counted) and inside the access log.
+
+Families (label values come from fixed sets: never a raw path, code or parameter):
+
+* ``rrall_http_requests_total{operation,status}`` and ``rrall_http_request_duration_seconds{operation,status}``
+  (histogram): ``operation`` is one of the names in ``OPERATIONS`` (``$expand``, ``$lookup``, ...) or ``read``,
+  ``search``, ``metadata``, ``batch``, ``health``, ``metrics``, ``other``; ``status`` is ``2xx`` ... ``5xx``.
+* ``rrall_response_cache_total{result}``: ``hit`` / ``miss`` (the ``X-Cache`` header of the answer) and
+  ``revalidated`` (a 304 answered from the ETag).
+* ``rrall_expansion_total_codes`` and ``rrall_expansion_returned_codes`` (histograms): codes matching an
+  expansion (``expansion.total``) and codes in the answer after paging, for every computed ``$expand``
+  (``$bundle`` and ``$expand.csv`` included; cache hits are not computed again, so not observed again).
+* ``rrall_loaded_resources{type}`` (gauge): CodeSystems, ValueSets and ConceptMaps loaded at start.
+* ``rrall_build_info{version,python}`` (gauge, always 1).
+
+Several workers (``rrall-tx serve``): ``prometheus_client``'s multi-process mode. ``prepare_multiprocess`` runs
+in ``serve`` before the app is built and the workers fork: it points ``PROMETHEUS_MULTIPROC_DIR`` at a folder
+(the one given in the environment, emptied of a previous run's files, else a new temporary folder removed at
+exit), so every worker writes its values to memory-mapped files there and any worker's ``/metrics`` sums them.
+Gauges are set once in the parent ("max" across processes). Under gunicorn a dead worker is marked
+(``mark_process_dead``); granian has no per-worker exit hook, which matters only for "live" gauges (none here).
+Without ``PROMETHEUS_MULTIPROC_DIR`` (tests, ``serve --dev``) the values live in the process.
+
+Settings: ``METRICS`` / ``RRALL_METRICS`` / ``serve --no-metrics`` turns the layer off (``/metrics`` is then a 404).
+``/metrics`` has no authentication: keep it off the public side of a proxy (deploy/nginx.conf denies it).
+"""
+from __future__ import annotations
+
+import atexit
+import contextvars
+import glob
+import os
+import platform
+import shutil
+import tempfile
+
+from .. import events
+from . import enabled, exchange, setting
+
+OPERATIONS = frozenset({"$lookup", "$validate-code", "$subsumes", "$expand", "$translate", "$batch-validate-code",
+                        "$validate", "$bundle", "$package", "$expand.csv", "$versions"})
+RESOURCE_TYPES = frozenset({"CodeSystem", "ValueSet", "ConceptMap"})
+STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+SIZE_BUCKETS = (0, 1, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000, 100000)
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+_current: contextvars.ContextVar = contextvars.ContextVar("rrall_metrics")
+
+
+def operation(method: str, path: str) -> str:
+    """The bounded operation label of a request."""
+    if path in ("/healthz", "/readyz"):
+        return "health"
+    if path == "/metrics":
+        return "metrics"
+    parts = path.split("/")
+    if len(parts) < 2 or parts[1] not in ("r4", "r5"):
+        return "other"
+    if len(parts) == 2 or (len(parts) == 3 and not parts[2]):
+        return "batch" if method == "POST" else "other"
+    last = parts[-1]
+    if last.startswith("$"):
+        return last if last in OPERATIONS and len(parts) <= 5 else "other"
+    if len(parts) == 3 and parts[2] == "metadata":
+        return "metadata"
+    if parts[2] in RESOURCE_TYPES and len(parts) in (3, 4):
+        return "search" if len(parts) == 3 else "read"
+    return "other"
+
+
+def status_class(status: int) -> str:
+    return STATUS_CLASSES[status // 100 - 1] if 100 <= status < 600 else "5xx"
+
+
+def multiprocess() -> bool:
+    return bool(os.environ.get(MULTIPROC_ENV))
+
+
+def prepare_multiprocess(cfg: dict | None = None) -> str | None:
+    """Before the app is built and workers fork: the multi-process folder, set up and emptied (None when off)."""
+    if not enabled(setting(cfg or {}, "METRICS", True)):
+        return None
+    path = os.environ.get(MULTIPROC_ENV)
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for stale in glob.glob(os.path.join(path, "*.db")):   # a previous run's values are not this run's
+            os.remove(stale)
+        return path
+    path = tempfile.mkdtemp(prefix="rrall-metrics-")
+    os.environ[MULTIPROC_ENV] = path
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))   # not in workers
+    return path
+
+
+def worker_exited(pid: int) -> None:
+    """A worker died: drop its values of "live" gauges (the server calls this where it can)."""
+    if multiprocess():
+        from prometheus_client import multiprocess as mp
+        mp.mark_process_dead(pid)
+
+
+def _on_expansion(total: int, returned: int) -> None:
+    m = _current.get(None)   # the Metrics layer of the app answering this request
+    if m is not None:
+        m.expansion_total.observe(total)
+        m.expansion_returned.observe(returned)
+
+
+class Metrics:
+    """WSGI middleware: counts every answer and serves GET /metrics."""
+
+    def __init__(self, wsgi_app, state: dict):
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        self.wsgi_app = wsgi_app
+        self.registry = CollectorRegistry(auto_describe=True)
+        reg = self.registry
+        self.requests = Counter("rrall_http_requests", "HTTP requests answered", ["operation", "status"],
+                                registry=reg)
+        self.latency = Histogram("rrall_http_request_duration_seconds", "Time to produce the answer",
+                                 ["operation", "status"], buckets=LATENCY_BUCKETS, registry=reg)
+        self.cache = Counter("rrall_response_cache", "Response-cache outcomes of cacheable requests", ["result"],
+                             registry=reg)
+        self.expansion_total = Histogram("rrall_expansion_total_codes", "Codes matching a computed expansion",
+                                         buckets=SIZE_BUCKETS, registry=reg)
+        self.expansion_returned = Histogram("rrall_expansion_returned_codes",
+                                            "Codes returned by a computed expansion (after paging)",
+                                            buckets=SIZE_BUCKETS, registry=reg)
+        loaded = Gauge("rrall_loaded_resources", "Resources loaded at start", ["type"], registry=reg,
+                       multiprocess_mode="max")
+        build = Gauge("rrall_build_info", "Software and Python version", ["version", "python"], registry=reg,
+                      multiprocess_mode="max")
+        registry_ = state["registry"]
+        for kind in sorted(RESOURCE_TYPES):
+            loaded.labels(kind).set(len(registry_.all(kind)))
+        build.labels(str(state["config"].get("SOFTWARE_VERSION", "")), platform.python_version()).set(1)
+        self._series: dict = {}   # (operation, status class) -> (counter child, histogram child)
+        self._cache_children = {r: self.cache.labels(r) for r in ("hit", "miss", "revalidated")}
+        if multiprocess():
+            from prometheus_client import multiprocess as mp
+            self.exposed = CollectorRegistry()
+            mp.MultiProcessCollector(self.exposed)
+        else:
+            self.exposed = reg
+        events.on_expansion(_on_expansion)
+
+    def __call__(self, environ, start_response):
+        ex, owner = exchange.begin(environ)
+        ex.when_done(self._record)
+        if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            app = self._scrape
+        else:
+            app = self.wsgi_app
+        token = _current.set(self)
+        try:
+            return ex.run(app, start_response) if owner else app(environ, start_response)
+        finally:
+            _current.reset(token)
+
+    def _scrape(self, environ, start_response):
+        from prometheus_client import generate_latest
+
+        body = generate_latest(self.exposed)
+        start_response("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
+                                  ("Cache-Control", "no-store")])
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+
+    def _record(self, ex: exchange.Exchange) -> None:
+        env = ex.environ
+        key = (operation(env.get("REQUEST_METHOD", ""), env.get("PATH_INFO", "")), status_class(ex.status))
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = (self.requests.labels(*key), self.latency.labels(*key))
+        series[0].inc()
+        series[1].observe(ex.seconds)
+        cached = ex.header("X-Cache")
+        if cached == "HIT":
+            self._cache_children["hit"].inc()
+        elif cached == "MISS":
+            self._cache_children["miss"].inc()
+        elif ex.status == 304:
+            self._cache_children["revalidated"].inc()
+
+
+def install(app) -> None:
+    """Wrap app.wsgi_app (after the response cache, before the access log), unless METRICS is off."""
+    state = app.extensions["rrall"]
+    if enabled(setting(state["config"], "METRICS", True)):
+        import prometheus_client
+        prometheus_client.disable_created_metrics()   # no *_created series: half the lines, nothing lost
+        app.wsgi_app = Metrics(app.wsgi_app, state)
