@@ -1,0 +1,109 @@
+"""/metrics across forked workers: a real `rrall-tx serve --workers 2` on loopback (bounded in time).
+
+Every worker writes its values to PROMETHEUS_MULTIPROC_DIR, so whichever worker answers a scrape reports the
+sum over all workers. Without multi-process mode each scrape would show only the answering worker's share.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from helpers import ANIMALS, FIXTURES, vs_url
+
+REPO = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A free loopback port from RRALL_TEST_PORTS (default 18300-18399), else one the kernel picks."""
+    lo, hi = (int(x) for x in os.environ.get("RRALL_TEST_PORTS", "18300-18399").split("-"))
+    for port in range(lo, hi + 1):
+        with socket.socket() as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str, method: str = "GET") -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)   # a new connection each time: any worker
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module", params=["granian", "gunicorn"])
+def server(request, tmp_path_factory):
+    mp_dir = tmp_path_factory.mktemp("prom")
+    (mp_dir / "counter_1.db").write_bytes(b"left over by an earlier run")   # must be cleaned at start
+    port = free_port()
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(mp_dir), RRALL_ACCESS_LOG="off")
+    proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--host", HOST, "--port", str(port),
+                             "--workers", "2", "--threads", "2", "--server", request.param, "--no-core", "--content", str(FIXTURES)],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, "the server did not answer /healthz within 60 s"
+            try:
+                if get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield port, mp_dir, proc.pid
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+def scrape(port: int) -> dict:
+    status, body = get(port, "/metrics")
+    assert status == 200
+    return {(s.name, frozenset(s.labels.items())): s.value
+            for f in text_string_to_metric_families(body.decode()) for s in f.samples}
+
+
+def test_stale_files_are_removed_at_start(server):
+    _, mp_dir, _ = server
+    assert not (mp_dir / "counter_1.db").exists()
+
+
+def test_every_scrape_reports_the_sum_over_both_workers(server):
+    port, mp_dir, main_pid = server
+    n = 60
+    for i in range(n):
+        assert get(port, f"/r4/CodeSystem/$lookup?system={ANIMALS}&code={('dog', 'cat', 'bird')[i % 3]}")[0] == 200
+    assert get(port, f"/r5/ValueSet/$expand?url={vs_url('animals-all')}&count=3")[0] == 200
+    pids = {int(m.group(1)) for f in os.listdir(mp_dir) if (m := re.fullmatch(r"histogram_(\d+)\.db", f))}
+    assert len(pids - {main_pid}) == 2, f"both workers answered requests: {sorted(pids)}"   # else nothing to sum
+    for _ in range(6):   # new connections: scrapes answered by either worker
+        samples = scrape(port)
+        key = ("rrall_http_requests_total", frozenset({"operation": "$lookup", "status": "2xx"}.items()))
+        assert samples[key] == n
+        cache = {r: samples[("rrall_response_cache_total", frozenset({"result": r}.items()))] for r in ("hit", "miss")}
+        assert cache["hit"] + cache["miss"] == n + 1 and 3 <= cache["miss"] <= 7   # each worker misses once per code
+        assert samples[("rrall_expansion_returned_codes_count", frozenset())] == 1
+        assert samples[("rrall_loaded_resources", frozenset({"type": "ValueSet"}.items()))] > 0   # set before the fork
