@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Loopback demo of deploy/nginx.conf: two replicas of `rrall-tx serve` behind nginx, all on 127.0.0.1.
+#
+# Runs a bounded load through nginx, kills one replica (SIGKILL, its whole process group) mid-run, restarts it,
+# and prints requests, failures and the proxy cache hit rate. Exits non-zero on any failed request, on a
+# restarted replica that got no traffic, or on anything that does not start. Cleans up everything it started.
+#
+# Usage: deploy/loopback-demo.sh               the demo (about 30 s)
+#        deploy/loopback-demo.sh --config-test  only write the configuration and run `nginx -t` on it
+# Env:   RRALL_TX=rrall-tx   the server command (e.g. .venv/bin/rrall-tx)
+#        PYTHON=python3      runs deploy/loadgen.py (standard library only)
+#        NGINX=nginx         the nginx binary (Debian package `nginx`)
+#        DEMO_PORT=18380     nginx listens there; the replicas on DEMO_PORT+1 and DEMO_PORT+2
+#        DEMO_SECONDS=15     load duration (the replica dies at ~1/4 and restarts at ~1/2 of it)
+#        DEMO_CONCURRENCY=4  load generator threads
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RRALL_TX="${RRALL_TX:-rrall-tx}"
+PYTHON="${PYTHON:-python3}"
+NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
+PORT="${DEMO_PORT:-18380}"
+SECONDS_LOAD="${DEMO_SECONDS:-15}"
+CONCURRENCY="${DEMO_CONCURRENCY:-4}"
+P1=$((PORT + 1))
+P2=$((PORT + 2))
+HOST=127.0.0.1
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/rrall-demo.XXXXXX")"
+declare -A REPLICA_PID=()
+NGINX_PID=""
+LOAD_PID=""
+
+log() { printf '[demo %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+fail() { log "FAIL: $*"; exit 1; }
+
+stop_group() {   # SIGTERM a process group we started (bounded), then SIGKILL
+    local pid="$1" i
+    kill -TERM -- "-$pid" 2>/dev/null || return 0
+    for i in $(seq 1 50); do
+        kill -0 -- "-$pid" 2>/dev/null || return 0
+        sleep 0.2
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    set +e
+    [[ -n "$LOAD_PID" ]] && kill "$LOAD_PID" 2>/dev/null
+    for name in "${!REPLICA_PID[@]}"; do stop_group "${REPLICA_PID[$name]}"; done
+    if [[ -n "$NGINX_PID" ]]; then
+        kill -QUIT "$NGINX_PID" 2>/dev/null
+        for _ in $(seq 1 25); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$NGINX_PID" 2>/dev/null
+    fi
+    wait 2>/dev/null
+    if [[ $rc -ne 0 && -d "$WORK" ]]; then
+        for f in "$WORK"/nginx-error.log "$WORK"/replica-*.err; do
+            [[ -s "$f" ]] && { echo "--- tail of $f"; tail -n 15 "$f"; }
+        done
+    fi
+    rm -rf "$WORK"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[[ -x "$NGINX" ]] || command -v "$NGINX" >/dev/null 2>&1 || fail "nginx not found (apt-get install nginx)"
+
+port_free() {   # nobody listens there (connections in TIME_WAIT do not count, as for the servers themselves)
+    "$PYTHON" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('$HOST', int(sys.argv[1])))" "$1" 2>/dev/null
+}
+
+write_config() {   # deploy/nginx.conf with the demo's ports and folders, inside a minimal main configuration
+    mkdir -p "$WORK/cache" "$WORK/tmp"
+    sed -e "s|server 127.0.0.1:8081 |server $HOST:$P1 |" \
+        -e "s|server 127.0.0.1:8082 |server $HOST:$P2 |" \
+        -e "s|listen 127.0.0.1:8080;|listen $HOST:$PORT;|" \
+        -e "s|/var/cache/nginx/rrall |$WORK/cache |" \
+        -e "s|/var/log/nginx/rrall.access.log |$WORK/nginx-access.log |" \
+        "$ROOT/deploy/nginx.conf" >"$WORK/rrall.conf"
+    for want in "server $HOST:$P1 " "server $HOST:$P2 " "listen $HOST:$PORT;" "$WORK/cache " "$WORK/nginx-access.log "; do
+        grep -qF "$want" "$WORK/rrall.conf" || fail "deploy/nginx.conf changed: could not set '$want'"
+    done
+    local user_line=""
+    if [[ $(id -u) -eq 0 ]]; then   # root starts nginx, whose workers run as nobody: let them use the folders
+        user_line="user nobody $(id -gn nobody);"
+        chmod 755 "$WORK"
+        chown -R nobody "$WORK/cache" "$WORK/tmp"
+    fi
+    cat >"$WORK/nginx.conf" <<CONF
+$user_line
+daemon off;
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 512; }
+http {
+    client_body_temp_path $WORK/tmp/body;
+    proxy_temp_path $WORK/tmp/proxy;
+    fastcgi_temp_path $WORK/tmp/fastcgi;
+    uwsgi_temp_path $WORK/tmp/uwsgi;
+    scgi_temp_path $WORK/tmp/scgi;
+    access_log off;
+    include $WORK/rrall.conf;
+}
+CONF
+}
+
+nginx_cmd() { "$NGINX" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" "$@"; }
+
+if [[ "${1:-}" == "--config-test" ]]; then
+    write_config
+    nginx_cmd -t -q || fail "nginx -t rejected the configuration"
+    log "nginx -t: configuration OK"
+    exit 0
+fi
+
+wait_healthy() {   # port, pid: bounded wait for /healthz
+    "$PYTHON" - "$1" "$2" <<'PY'
+import os, sys, time, urllib.request
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(f"process {pid} exited before answering on port {port}")
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            if r.status == 200:
+                sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(f"port {port} did not answer /healthz within 60 s")
+PY
+}
+
+start_replica() {   # name port run: a replica in its own process group, access log to a file per run
+    local name="$1" port="$2" run="$3"
+    setsid "$RRALL_TX" serve --host "$HOST" --port "$port" --workers 1 --threads 2 --no-core \
+        --access-log "$WORK/replica-$name-$run.log" >"$WORK/replica-$name-$run.err" 2>&1 &
+    REPLICA_PID[$name]=$!
+    wait_healthy "$port" "${REPLICA_PID[$name]}" || fail "replica $name did not start"
+    log "replica $name up on $HOST:$port (pid ${REPLICA_PID[$name]})"
+}
+
+for p in "$PORT" "$P1" "$P2"; do port_free "$p" || fail "port $p on $HOST is in use (set DEMO_PORT)"; done
+write_config
+nginx_cmd -t -q || fail "nginx -t rejected the configuration"
+start_replica a "$P1" 1
+start_replica b "$P2" 1
+"$NGINX" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" &   # no subshell: $! is nginx itself
+NGINX_PID=$!
+wait_healthy "$PORT" "$NGINX_PID" || fail "nginx did not start"
+log "nginx up on $HOST:$PORT (pid $NGINX_PID) in front of $HOST:$P1 and $HOST:$P2"
+
+log "load: $SECONDS_LOAD s, $CONCURRENCY connections"
+"$PYTHON" "$ROOT/deploy/loadgen.py" --url "http://$HOST:$PORT" --seconds "$SECONDS_LOAD" \
+    --concurrency "$CONCURRENCY" --content "$ROOT" >"$WORK/load.json" &
+LOAD_PID=$!
+
+sleep "$(awk "BEGIN{print $SECONDS_LOAD / 4}")"
+log "killing replica a (SIGKILL to its process group) mid-run"
+kill -KILL -- "-${REPLICA_PID[a]}"
+wait "${REPLICA_PID[a]}" 2>/dev/null || true
+sleep "$(awk "BEGIN{print $SECONDS_LOAD / 4}")"
+log "restarting replica a"
+start_replica a "$P1" 2
+
+wait "$LOAD_PID" || fail "the load generator failed"
+LOAD_PID=""
+after_restart=$(wc -l <"$WORK/replica-a-2.log")
+retried=$(grep -c '"upstream":"[^"]*, ' "$WORK/nginx-access.log" || true)
+
+"$PYTHON" - "$WORK/load.json" "$after_restart" "$retried" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+after_restart, retried = int(sys.argv[2]), int(sys.argv[3])
+hits = r["proxy_cache"].get("HIT", 0)
+rate = hits / r["gets"] if r["gets"] else 0.0
+print(f"requests {r['requests']}, failures {r['failures']}, proxy cache hit rate {rate:.1%} "
+      f"({hits} of {r['gets']} GETs; {r['proxy_cache']})")
+print(f"nginx retried {retried} request(s) on the other replica; "
+      f"the restarted replica answered {after_restart} request(s)")
+for reason in r["first_failures"]:
+    print(f"  failed: {reason}")
+problems = []
+if r["requests"] == 0:
+    problems.append("no requests were made")
+if r["failures"]:
+    problems.append(f"{r['failures']} failed request(s)")
+if after_restart == 0:
+    problems.append("the restarted replica got no traffic")
+if problems:
+    sys.exit("FAIL: " + "; ".join(problems))
+print("demo OK")
+PY
