@@ -5,8 +5,9 @@ The outermost observing layer begins the exchange (``begin``) and runs the inner
 however many layers observe, a request pays for one ``start_response`` wrapper and at most one body wrapper.
 
 Listeners are called once, when the response is complete: at once when the application returned a list of
-chunks (cache hits, stored misses), else when the server closes the body iterator (Flask responses, streams),
-so the duration covers producing the whole body. A listener that raises is logged and never breaks a response.
+chunks (cache hits, stored misses) or a body of known length (Content-Length: Flask's rendered responses, whose
+bytes exist already), else when the server closes the body iterator (streams: $package, $expand.csv), so the
+duration covers producing the whole body. A listener that raises is logged and never breaks a response.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ log = logging.getLogger("rrall")
 
 
 class Exchange:
-    __slots__ = ("environ", "t0", "status", "headers", "nbytes", "seconds", "_extra", "_listeners", "_done")
+    __slots__ = ("environ", "t0", "status", "headers", "nbytes", "seconds", "_extra", "_listeners", "_done",
+                 "_x_cache")
 
     def __init__(self, environ: dict):
         self.environ = environ
@@ -31,6 +33,7 @@ class Exchange:
         self._extra: list = []
         self._listeners: list = []
         self._done = False
+        self._x_cache: str | None | bool = False   # not looked up yet
 
     def add_header(self, name: str, value: str) -> None:
         """Add a response header (call before the inner application runs)."""
@@ -46,6 +49,13 @@ class Exchange:
             if k.lower() == name:
                 return v
         return None
+
+    @property
+    def x_cache(self) -> str | None:
+        """The X-Cache header of the answer (HIT / MISS), looked up once for all layers."""
+        if self._x_cache is False:
+            self._x_cache = self.header("X-Cache")
+        return self._x_cache
 
     def run(self, app, start_response):
         """Call the inner WSGI application, observing its answer."""
@@ -66,6 +76,11 @@ class Exchange:
             self.nbytes = sum(map(len, body))
             self._finish()
             return body
+        length = self.header("Content-Length")
+        if length is not None and length.isdigit():   # rendered already: nothing left to measure
+            self.nbytes = 0 if self.environ.get("REQUEST_METHOD") == "HEAD" else int(length)
+            self._finish()
+            return body
         return _ObservedBody(body, self)
 
     def _finish(self) -> None:
@@ -78,6 +93,8 @@ class Exchange:
                 listener(self)
             except Exception:   # noqa: BLE001 - observation must never break an answer
                 log.exception("edge listener %r failed", listener)
+        if self.environ.get(ENV) is self:
+            del self.environ[ENV]   # no environ <-> exchange cycle: the request's objects are freed at once
 
 
 class _ObservedBody:

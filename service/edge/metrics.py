@@ -178,7 +178,7 @@ class Metrics:
             series = self._series[key] = (self.requests.labels(*key), self.latency.labels(*key))
         series[0].inc()
         series[1].observe(ex.seconds)
-        cached = ex.header("X-Cache")
+        cached = ex.x_cache
         if cached == "HIT":
             self._cache_children["hit"].inc()
         elif cached == "MISS":

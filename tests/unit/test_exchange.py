@@ -94,3 +94,18 @@ def test_a_failing_listener_does_not_break_the_answer(caplog):
     assert ex.run(app, _start([])) == [b"ok"]
     assert after == [200]                   # later listeners still run
     assert "edge listener" in caplog.text
+
+
+@pytest.mark.parametrize("method, expected_bytes", [("GET", 42), ("HEAD", 0)])
+def test_a_body_of_known_length_completes_at_once(method, expected_bytes):
+    class Rendered:                          # like Flask's ClosingIterator over bytes that exist already
+        def __iter__(self):
+            yield b"z" * (42 if method == "GET" else 0)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Length", "42")])
+        return Rendered()
+
+    ex, body, seen, _ = _observe(app, {"REQUEST_METHOD": method})
+    assert seen == [(200, expected_bytes, ex.seconds, None)]
+    assert isinstance(body, Rendered)       # handed to the server untouched: no wrapper per chunk
