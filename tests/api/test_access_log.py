@@ -34,6 +34,9 @@ class _Client:
 
 
 def _lines(log) -> list[dict]:
+    from service.edge import flusher
+
+    flusher.flush_all()   # lines are written in batches (at the latest every flusher.INTERVAL seconds)
     return [json.loads(line) for line in log.read_text().splitlines()]
 
 
@@ -118,17 +121,23 @@ def test_off_writes_nothing_but_still_returns_request_ids(tmp_path, capfd):
     app = create_app({"CONTENT_DIRS": [str(FIXTURES)], "ACCESS_LOG": "off"})
     resp = _Client(app).get("/healthz", headers={"X-Request-Id": "quiet"})
     assert resp.headers["X-Request-Id"] == "quiet"
+    from service.edge import flusher
+    flusher.flush_all()
     assert "quiet" not in capfd.readouterr().err
 
 
 def test_stderr_is_the_default(capfd, monkeypatch):
     from service import create_app
+    from service.edge import flusher
 
     monkeypatch.delenv("RRALL_ACCESS_LOG", raising=False)
     app = create_app({"CONTENT_DIRS": [str(FIXTURES)]})
+    flusher.flush_all()
+    capfd.readouterr()   # other apps' waiting lines
     _Client(app).get("/healthz", headers={"X-Request-Id": "to-stderr"})
+    flusher.flush_all()
     lines = [json.loads(x) for x in capfd.readouterr().err.splitlines() if x.startswith("{")]
-    assert [x["request_id"] for x in lines] == ["to-stderr"]
+    assert [(x["request_id"], x["path"]) for x in lines] == [("to-stderr", "/healthz")]
 
 
 def test_the_environment_chooses_the_sink(tmp_path, monkeypatch):
@@ -188,3 +197,49 @@ def test_a_streamed_answer_is_logged_when_its_body_is_closed(logged):
     resp.close()
     (line,) = _lines(log)
     assert line["path"] == "/r4/ValueSet/$expand.csv" and line["bytes"] == len(data) > 0
+
+
+def test_lines_reach_the_sink_within_the_flush_interval_without_a_flush_call(logged):
+    import time
+
+    from service.edge import flusher
+
+    app, log = logged
+    _Client(app).get("/healthz", headers={"X-Request-Id": "by-the-thread"})
+    deadline = time.monotonic() + 10 * flusher.INTERVAL
+    while "by-the-thread" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(flusher.INTERVAL / 5)
+    assert json.loads(log.read_text().splitlines()[-1])["request_id"] == "by-the-thread"
+
+
+def test_batches_are_whole_lines_and_at_most_pipe_buf_on_a_pipe(monkeypatch):
+    import os
+
+    from service.edge import access_log
+
+    r, w = os.pipe()
+    try:
+        assert access_log._batch_limit(w) == access_log.BATCH_PIPE == 4096
+        layer = access_log.AccessLog(lambda e, s: [], w)
+        writes = []
+        monkeypatch.setattr(access_log.os, "write", lambda fd, data: writes.append(data) or len(data))
+        lines = [(b'{"n":%d,"pad":"' % i) + b"x" * 300 + b'"}\n' for i in range(40)]
+        layer._emit(lines)
+    finally:
+        os.close(r)
+        os.close(w)
+    assert b"".join(writes) == b"".join(lines) and len(writes) > 1
+    assert all(len(chunk) <= 4096 and chunk.endswith(b"\n") for chunk in writes)
+    assert access_log._batch_limit(None) == access_log.BATCH_FILE
+
+
+def test_waiting_lines_are_written_when_the_process_exits(tmp_path):
+    import subprocess
+    import sys
+
+    log = tmp_path / "exit.log"
+    code = ("import sys; sys.path.insert(0, 'tests'); from helpers import FIXTURES; from service import create_app; "
+            f"app = create_app({{'CONTENT_DIRS': [str(FIXTURES)], 'ACCESS_LOG': {str(log)!r}}}); "
+            "c = app.test_client(); [c.get('/healthz', buffered=True) for _ in range(3)]")
+    subprocess.run([sys.executable, "-c", code], cwd=str(FIXTURES.parents[1]), check=True, timeout=60)
+    assert [json.loads(x)["path"] for x in log.read_text().splitlines()] == ["/healthz"] * 3

@@ -1,7 +1,8 @@
-"""/metrics across forked workers: a real `rrall-tx serve --workers 2` on loopback (bounded in time).
+"""/metrics and the access log across forked workers: a real `rrall-tx serve --workers 2` on loopback.
 
 Every worker writes its values to PROMETHEUS_MULTIPROC_DIR, so whichever worker answers a scrape reports the
 sum over all workers. Without multi-process mode each scrape would show only the answering worker's share.
+Workers hand their counts and log lines over in batches (service/edge/flusher.py), and at exit.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from helpers import ANIMALS, FIXTURES, vs_url
+from service.edge import flusher
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -54,7 +56,8 @@ def server(request, tmp_path_factory):
     mp_dir = tmp_path_factory.mktemp("prom")
     (mp_dir / "counter_1.db").write_bytes(b"left over by an earlier run")   # must be cleaned at start
     port = free_port()
-    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(mp_dir), RRALL_ACCESS_LOG="off")
+    access_log = mp_dir.parent / f"access-{request.param}.log"
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(mp_dir), RRALL_ACCESS_LOG=str(access_log))
     proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--host", HOST, "--port", str(port),
                              "--workers", "2", "--threads", "2", "--server", request.param, "--no-core", "--content", str(FIXTURES)],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -69,14 +72,20 @@ def server(request, tmp_path_factory):
                     break
             except OSError:
                 time.sleep(0.2)
-        yield port, mp_dir, proc.pid
+        yield port, mp_dir, proc, access_log
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        stop(proc)
+
+
+def stop(proc) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
 
 
 def scrape(port: int) -> dict:
@@ -87,16 +96,18 @@ def scrape(port: int) -> dict:
 
 
 def test_stale_files_are_removed_at_start(server):
-    _, mp_dir, _ = server
+    _, mp_dir, _, _ = server
     assert not (mp_dir / "counter_1.db").exists()
 
 
 def test_every_scrape_reports_the_sum_over_both_workers(server):
-    port, mp_dir, main_pid = server
+    port, mp_dir, proc, _ = server
+    main_pid = proc.pid
     n = 60
     for i in range(n):
         assert get(port, f"/r4/CodeSystem/$lookup?system={ANIMALS}&code={('dog', 'cat', 'bird')[i % 3]}")[0] == 200
     assert get(port, f"/r5/ValueSet/$expand?url={vs_url('animals-all')}&count=3")[0] == 200
+    time.sleep(3 * flusher.INTERVAL)   # each worker hands its counts over at least every INTERVAL
     pids = {int(m.group(1)) for f in os.listdir(mp_dir) if (m := re.fullmatch(r"histogram_(\d+)\.db", f))}
     assert len(pids - {main_pid}) == 2, f"both workers answered requests: {sorted(pids)}"   # else nothing to sum
     for _ in range(6):   # new connections: scrapes answered by either worker
@@ -107,3 +118,15 @@ def test_every_scrape_reports_the_sum_over_both_workers(server):
         assert cache["hit"] + cache["miss"] == n + 1 and 3 <= cache["miss"] <= 7   # each worker misses once per code
         assert samples[("rrall_expansion_returned_codes_count", frozenset())] == 1
         assert samples[("rrall_loaded_resources", frozenset({"type": "ValueSet"}.items()))] > 0   # set before the fork
+
+
+def test_every_request_is_in_the_access_log_after_a_graceful_stop(server):
+    import json
+
+    port, _, proc, access_log = server
+    for i in range(25):
+        assert get(port, f"/r5/CodeSystem/$lookup?system={ANIMALS}&code=dog&n={i}")[0] == 200
+    stop(proc)   # SIGTERM: workers flush what they hold on their way out
+    lines = [json.loads(x) for x in access_log.read_text().splitlines() if x.startswith("{")]
+    mine = [x for x in lines if x["path"] == "/r5/CodeSystem/$lookup"]
+    assert len(mine) == 25 and all(x["status"] == 200 for x in mine)
