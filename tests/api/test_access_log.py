@@ -243,3 +243,22 @@ def test_waiting_lines_are_written_when_the_process_exits(tmp_path):
             "c = app.test_client(); [c.get('/healthz', buffered=True) for _ in range(3)]")
     subprocess.run([sys.executable, "-c", code], cwd=str(FIXTURES.parents[1]), check=True, timeout=60)
     assert [json.loads(x)["path"] for x in log.read_text().splitlines()] == ["/healthz"] * 3
+
+
+def test_generated_ids_differ_between_forked_workers(tmp_path):
+    """Workers are forked from one parent: each must draw its own ids (random reseeds after fork)."""
+    import os
+
+    from service.edge.access_log import request_id
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: report one id and leave at once
+        os.write(w, request_id({}).encode())
+        os._exit(0)
+    os.close(w)
+    child = os.read(r, 64).decode()
+    os.waitpid(pid, 0)
+    os.close(r)
+    mine = request_id({})
+    assert re.fullmatch(r"[0-9a-f]{32}", child) and child != mine
