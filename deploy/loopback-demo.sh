@@ -13,6 +13,7 @@
 #        DEMO_PORT=18380     nginx listens there; the replicas on DEMO_PORT+1 and DEMO_PORT+2
 #        DEMO_SECONDS=15     load duration (the replica dies at ~1/4 and restarts at ~1/2 of it)
 #        DEMO_CONCURRENCY=4  load generator threads
+#        DEMO_MAX_AGE=4      the replicas' Cache-Control max-age (RRALL_HTTP_MAX_AGE), short so that nginx revalidates
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,7 @@ NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 PORT="${DEMO_PORT:-18380}"
 SECONDS_LOAD="${DEMO_SECONDS:-15}"
 CONCURRENCY="${DEMO_CONCURRENCY:-4}"
+MAX_AGE="${DEMO_MAX_AGE:-4}"
 P1=$((PORT + 1))
 P2=$((PORT + 2))
 HOST=127.0.0.1
@@ -139,7 +141,7 @@ PY
 
 start_replica() {   # name port run: a replica in its own process group, access log to a file per run
     local name="$1" port="$2" run="$3"
-    setsid "$RRALL_TX" serve --host "$HOST" --port "$port" --workers 1 --threads 2 --no-core \
+    RRALL_HTTP_MAX_AGE="$MAX_AGE" setsid "$RRALL_TX" serve --host "$HOST" --port "$port" --workers 1 --threads 2 --no-core \
         --access-log "$WORK/replica-$name-$run.log" >"$WORK/replica-$name-$run.err" 2>&1 &
     REPLICA_PID[$name]=$!
     wait_healthy "$port" "${REPLICA_PID[$name]}" || fail "replica $name did not start"
@@ -164,7 +166,7 @@ LOAD_PID=$!
 sleep "$(awk "BEGIN{print $SECONDS_LOAD / 4}")"
 log "killing replica a (SIGKILL to its process group) mid-run"
 kill -KILL -- "-${REPLICA_PID[a]}"
-wait "${REPLICA_PID[a]}" 2>/dev/null || true
+{ wait "${REPLICA_PID[a]}"; } 2>/dev/null || true   # (no "Killed" notice from bash)
 sleep "$(awk "BEGIN{print $SECONDS_LOAD / 4}")"
 log "restarting replica a"
 start_replica a "$P1" 2
@@ -173,17 +175,36 @@ wait "$LOAD_PID" || fail "the load generator failed"
 LOAD_PID=""
 after_restart=$(wc -l <"$WORK/replica-a-2.log")
 retried=$(grep -c '"upstream":"[^"]*, ' "$WORK/nginx-access.log" || true)
+revalidated=$(cat "$WORK"/replica-*.log | grep -c '"status":304' || true)   # nginx's If-None-Match, answered 304
 
-"$PYTHON" - "$WORK/load.json" "$after_restart" "$retried" <<'PY'
-import json, sys
+"$PYTHON" - "$WORK/load.json" "$after_restart" "$retried" "$PORT" "$revalidated" <<'PY'
+import http.client, json, sys
 r = json.load(open(sys.argv[1]))
-after_restart, retried = int(sys.argv[2]), int(sys.argv[3])
-hits = r["proxy_cache"].get("HIT", 0)
+after_restart, retried, port, revalidated = (int(a) for a in sys.argv[2:6])
+
+def get(path, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers=headers or {})
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    return resp
+
+# a client's own revalidation, answered by nginx from its cache with the replicas' ETag
+path = "/r5/metadata"
+first = get(path)
+get(path)
+again = get(path, {"If-None-Match": first.headers.get("ETag", "")})
+revalidation = f"{again.status} (X-Proxy-Cache {again.headers.get('X-Proxy-Cache')})"
+# answered from nginx's cache: fresh (HIT), or stale while a background request revalidates it (STALE, UPDATING)
+hits = sum(r["proxy_cache"].get(k, 0) for k in ("HIT", "STALE", "UPDATING", "REVALIDATED"))
 rate = hits / r["gets"] if r["gets"] else 0.0
 print(f"requests {r['requests']}, failures {r['failures']}, proxy cache hit rate {rate:.1%} "
       f"({hits} of {r['gets']} GETs; {r['proxy_cache']})")
 print(f"nginx retried {retried} request(s) on the other replica; "
       f"the restarted replica answered {after_restart} request(s)")
+print(f"stale entries revalidated by nginx (If-None-Match, the replicas answered 304): {revalidated}; "
+      f"a client's If-None-Match: {revalidation}")
 for reason in r["first_failures"]:
     print(f"  failed: {reason}")
 problems = []
@@ -193,6 +214,10 @@ if r["failures"]:
     problems.append(f"{r['failures']} failed request(s)")
 if after_restart == 0:
     problems.append("the restarted replica got no traffic")
+if not revalidated:
+    problems.append("nginx never revalidated a stale entry with a replica")
+if again.status != 304:
+    problems.append(f"a matching If-None-Match got {again.status}, not 304")
 if problems:
     sys.exit("FAIL: " + "; ".join(problems))
 print("demo OK")

@@ -17,7 +17,7 @@ Installed by ``create_app`` outside the response cache, so cache hits and 304s a
 Settings (app configuration, else environment, else default):
 
 * ``ACCESS_LOG`` / ``RRALL_ACCESS_LOG`` / ``serve --access-log``: ``stderr`` (default), ``off``, or a file path
-  (opened for appending before the workers fork; every line is one ``write``, so workers never interleave).
+  (opened for appending before the workers fork and shared by them).
 * ``ACCESS_LOG_LEVEL`` / ``RRALL_ACCESS_LOG_LEVEL`` / ``serve --access-log-level``: ``info`` (every request,
   default), ``warning`` (4xx and 5xx only) or ``error`` (5xx only).
 

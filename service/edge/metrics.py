@@ -225,7 +225,7 @@ class Metrics:
         op = self._ops.get(path)
         if op is None:
             op = operation(env.get("REQUEST_METHOD", ""), path)
-            if op != "batch" and len(self._ops) < MAX_MEMO_PATHS:   # "batch" depends on the method
+            if len(path) > 4 and len(self._ops) < MAX_MEMO_PATHS:   # "/r4" and "/r4/": batch only for POST
                 self._ops[path] = op
         status = ex.status
         cached = ex.x_cache

@@ -134,6 +134,14 @@ def test_labels_stay_bounded_whatever_the_paths(client):
     assert statuses <= {"1xx", "2xx", "3xx", "4xx", "5xx"}
 
 
+def test_the_operation_of_a_path_that_depends_on_the_method_is_not_remembered(client):
+    get(client, "/r4")                                              # GET of the base: not an operation
+    batch = client.post("/r4", json={"resourceType": "Bundle", "type": "batch", "entry": []}, buffered=True)
+    samples = scrape(client)
+    ops = {dict(labels)["operation"] for (name, labels) in samples if name == "rrall_http_requests_total"}
+    assert {"other", "batch"} <= ops, (batch.status_code, ops)
+
+
 @pytest.mark.parametrize("method, path, op", [
     ("GET", "/r4/ValueSet/$expand", "$expand"), ("POST", "/r5/ValueSet/pets/$expand", "$expand"),
     ("GET", "/r4/CodeSystem/$lookup", "$lookup"), ("GET", "/r5/ValueSet/$expand.csv", "$expand.csv"),
