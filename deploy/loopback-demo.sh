@@ -141,7 +141,8 @@ PY
 
 start_replica() {   # name port run: a replica in its own process group, access log to a file per run
     local name="$1" port="$2" run="$3"
-    RRALL_HTTP_MAX_AGE="$MAX_AGE" setsid "$RRALL_TX" serve --host "$HOST" --port "$port" --workers 1 --threads 2 --no-core \
+    mkdir -p "$WORK/metrics-$name-$run"   # its own metrics folder, removed with $WORK even after a SIGKILL
+    PROMETHEUS_MULTIPROC_DIR="$WORK/metrics-$name-$run" RRALL_HTTP_MAX_AGE="$MAX_AGE" setsid "$RRALL_TX" serve --host "$HOST" --port "$port" --workers 1 --threads 2 --no-core \
         --access-log "$WORK/replica-$name-$run.log" >"$WORK/replica-$name-$run.err" 2>&1 &
     REPLICA_PID[$name]=$!
     wait_healthy "$port" "${REPLICA_PID[$name]}" || fail "replica $name did not start"
