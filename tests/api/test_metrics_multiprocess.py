@@ -130,3 +130,36 @@ def test_every_request_is_in_the_access_log_after_a_graceful_stop(server):
     lines = [json.loads(x) for x in access_log.read_text().splitlines() if x.startswith("{")]
     mine = [x for x in lines if x["path"] == "/r5/CodeSystem/$lookup"]
     assert len(mine) == 25 and all(x["status"] == 200 for x in mine)
+
+
+def test_serve_makes_and_removes_its_own_metrics_folder_when_none_is_given(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(TMPDIR=str(tmp_path), RRALL_ACCESS_LOG="off")
+    proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--host", HOST, "--port", str(port),
+                             "--workers", "2", "--no-core", "--content", str(FIXTURES)],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline
+            try:
+                if get(port, f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=dog")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        made = [p for p in tmp_path.iterdir() if p.name.startswith("rrall-metrics-")]
+        assert len(made) == 1 and any(made[0].glob("*.db"))
+    finally:
+        stop(proc)
+    assert proc.returncode == 0 and not made[0].exists()
+
+
+def test_serve_refuses_an_access_log_it_cannot_open(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "service", "serve", "--host", HOST, "--port", str(free_port()),
+                          "--no-core", "--content", str(FIXTURES), "--access-log", str(tmp_path / "no" / "a.log")],
+                         cwd=REPO, capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, TMPDIR=str(tmp_path)))
+    assert out.returncode == 2
+    assert "cannot open the access log" in out.stderr and "Traceback" not in out.stderr
