@@ -9,7 +9,7 @@
 #        deploy/loopback-demo.sh --config-test  only write the configuration and run `nginx -t` on it
 # Env:   RRALL_TX=rrall-tx   the server command (e.g. .venv/bin/rrall-tx)
 #        PYTHON=python3      runs deploy/loadgen.py (standard library only)
-#        NGINX=nginx         the nginx binary (Debian package `nginx`)
+#        NGINX_BIN=nginx     the nginx binary (Debian package `nginx`)
 #        DEMO_PORT=18380     nginx listens there; the replicas on DEMO_PORT+1 and DEMO_PORT+2
 #        DEMO_SECONDS=15     load duration (the replica dies at ~1/4 and restarts at ~1/2 of it)
 #        DEMO_CONCURRENCY=4  load generator threads
@@ -19,7 +19,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RRALL_TX="${RRALL_TX:-rrall-tx}"
 PYTHON="${PYTHON:-python3}"
-NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
+NGINX_CMD="${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}"
+unset NGINX   # nginx itself reads $NGINX (sockets inherited on a binary upgrade)
 PORT="${DEMO_PORT:-18380}"
 SECONDS_LOAD="${DEMO_SECONDS:-15}"
 CONCURRENCY="${DEMO_CONCURRENCY:-4}"
@@ -67,7 +68,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[[ -x "$NGINX" ]] || command -v "$NGINX" >/dev/null 2>&1 || fail "nginx not found (apt-get install nginx)"
+[[ -x "$NGINX_CMD" ]] || command -v "$NGINX_CMD" >/dev/null 2>&1 || fail "nginx not found (apt-get install nginx)"
 
 port_free() {   # nobody listens there (connections in TIME_WAIT do not count, as for the servers themselves)
     "$PYTHON" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -110,7 +111,7 @@ http {
 CONF
 }
 
-nginx_cmd() { "$NGINX" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" "$@"; }
+nginx_cmd() { "$NGINX_CMD" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" "$@"; }
 
 if [[ "${1:-}" == "--config-test" ]]; then
     write_config
@@ -154,7 +155,7 @@ write_config
 nginx_cmd -t -q || fail "nginx -t rejected the configuration"
 start_replica a "$P1" 1
 start_replica b "$P2" 1
-"$NGINX" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" &   # no subshell: $! is nginx itself
+"$NGINX_CMD" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" &   # no subshell: $! is nginx itself
 NGINX_PID=$!
 wait_healthy "$PORT" "$NGINX_PID" || fail "nginx did not start"
 log "nginx up on $HOST:$PORT (pid $NGINX_PID) in front of $HOST:$P1 and $HOST:$P2"
