@@ -2,8 +2,9 @@
 # Loopback demo of deploy/nginx.conf: two replicas of `rrall-tx serve` behind nginx, all on 127.0.0.1.
 #
 # Runs a bounded load through nginx, kills one replica (SIGKILL, its whole process group) mid-run, restarts it,
-# and prints requests, failures and the proxy cache hit rate. Exits non-zero on any failed request, on a
-# restarted replica that got no traffic, or on anything that does not start. Cleans up everything it started.
+# and prints requests, failures, the proxy cache hit rate, retries and revalidations. Exits non-zero on any failed
+# request, on a restarted replica that got no traffic, on a cache that never revalidates, or on anything that does
+# not start. Cleans up everything it started. docs/deployment.md explains it.
 #
 # Usage: deploy/loopback-demo.sh               the demo (about 30 s)
 #        deploy/loopback-demo.sh --config-test  only write the configuration and run `nginx -t` on it
@@ -52,9 +53,9 @@ cleanup() {
     [[ -n "$LOAD_PID" ]] && kill "$LOAD_PID" 2>/dev/null
     for name in "${!REPLICA_PID[@]}"; do stop_group "${REPLICA_PID[$name]}"; done
     if [[ -n "$NGINX_PID" ]]; then
-        kill -QUIT "$NGINX_PID" 2>/dev/null
+        kill -QUIT "$NGINX_PID" 2>/dev/null   # graceful: the master stops its workers
         for _ in $(seq 1 25); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$NGINX_PID" 2>/dev/null
+        kill -KILL -- "-$NGINX_PID" 2>/dev/null   # whatever is left of its process group
     fi
     wait 2>/dev/null
     if [[ $rc -ne 0 && -d "$WORK" ]]; then
@@ -155,7 +156,7 @@ write_config
 nginx_cmd -t -q || fail "nginx -t rejected the configuration"
 start_replica a "$P1" 1
 start_replica b "$P2" 1
-"$NGINX_CMD" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" &   # no subshell: $! is nginx itself
+setsid "$NGINX_CMD" -p "$WORK" -e "$WORK/nginx-error.log" -c "$WORK/nginx.conf" &   # $! is nginx, in its own group
 NGINX_PID=$!
 wait_healthy "$PORT" "$NGINX_PID" || fail "nginx did not start"
 log "nginx up on $HOST:$PORT (pid $NGINX_PID) in front of $HOST:$P1 and $HOST:$P2"
