@@ -6,13 +6,13 @@
 # request, on a restarted replica that got no traffic, on a cache that never revalidates, or on anything that does
 # not start. Cleans up everything it started. docs/deployment.md explains it.
 #
-# Usage: deploy/loopback-demo.sh               the demo (about 30 s)
+# Usage: deploy/loopback-demo.sh               the demo (about 35 s)
 #        deploy/loopback-demo.sh --config-test  only write the configuration and run `nginx -t` on it
 # Env:   RRALL_TX=rrall-tx   the server command (e.g. .venv/bin/rrall-tx)
 #        PYTHON=python3      runs deploy/loadgen.py (standard library only)
 #        NGINX_BIN=nginx     the nginx binary (Debian package `nginx`)
 #        DEMO_PORT=18380     nginx listens there; the replicas on DEMO_PORT+1 and DEMO_PORT+2
-#        DEMO_SECONDS=15     load duration (the replica dies at ~1/4 and restarts at ~1/2 of it)
+#        DEMO_SECONDS=20     load duration (the replica dies after 1/5 of it and restarts after 2/5)
 #        DEMO_CONCURRENCY=4  load generator threads
 #        DEMO_MAX_AGE=4      the replicas' Cache-Control max-age (RRALL_HTTP_MAX_AGE), short so that nginx revalidates
 set -euo pipefail
@@ -23,7 +23,7 @@ PYTHON="${PYTHON:-python3}"
 NGINX_CMD="${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}"
 unset NGINX   # nginx itself reads $NGINX (sockets inherited on a binary upgrade)
 PORT="${DEMO_PORT:-18380}"
-SECONDS_LOAD="${DEMO_SECONDS:-15}"
+SECONDS_LOAD="${DEMO_SECONDS:-20}"
 CONCURRENCY="${DEMO_CONCURRENCY:-4}"
 MAX_AGE="${DEMO_MAX_AGE:-4}"
 P1=$((PORT + 1))
@@ -166,17 +166,17 @@ log "load: $SECONDS_LOAD s, $CONCURRENCY connections"
     --concurrency "$CONCURRENCY" --content "$ROOT" >"$WORK/load.json" &
 LOAD_PID=$!
 
-sleep "$(awk "BEGIN{print $SECONDS_LOAD / 4}")"
+sleep "$(awk "BEGIN{print $SECONDS_LOAD / 5}")"
 log "killing replica a (SIGKILL to its process group) mid-run"
 kill -KILL -- "-${REPLICA_PID[a]}"
 { wait "${REPLICA_PID[a]}"; } 2>/dev/null || true   # (no "Killed" notice from bash)
-sleep "$(awk "BEGIN{print $SECONDS_LOAD / 4}")"
+sleep "$(awk "BEGIN{print $SECONDS_LOAD / 5}")"
 log "restarting replica a"
 start_replica a "$P1" 2
 
 wait "$LOAD_PID" || fail "the load generator failed"
 LOAD_PID=""
-after_restart=$(wc -l <"$WORK/replica-a-2.log")
+after_restart=$(grep -vc '"path":"/healthz"' "$WORK/replica-a-2.log" || true)   # not its own health check
 retried=$(grep -c '"upstream":"[^"]*, ' "$WORK/nginx-access.log" || true)
 revalidated=$(cat "$WORK"/replica-*.log | grep -c '"status":304' || true)   # nginx's If-None-Match, answered 304
 
@@ -199,6 +199,7 @@ first = get(path)
 get(path)
 again = get(path, {"If-None-Match": first.headers.get("ETag", "")})
 revalidation = f"{again.status} (X-Proxy-Cache {again.headers.get('X-Proxy-Cache')})"
+gzipped = get(path, {"Accept-Encoding": "gzip"}).headers.get("Content-Encoding")
 # answered from nginx's cache: fresh (HIT), or stale while a background request revalidates it (STALE, UPDATING)
 hits = sum(r["proxy_cache"].get(k, 0) for k in ("HIT", "STALE", "UPDATING", "REVALIDATED"))
 rate = hits / r["gets"] if r["gets"] else 0.0
@@ -207,7 +208,7 @@ print(f"requests {r['requests']}, failures {r['failures']}, proxy cache hit rate
 print(f"nginx retried {retried} request(s) on the other replica; "
       f"the restarted replica answered {after_restart} request(s)")
 print(f"stale entries revalidated by nginx (If-None-Match, the replicas answered 304): {revalidated}; "
-      f"a client's If-None-Match: {revalidation}")
+      f"a client's If-None-Match: {revalidation}; with Accept-Encoding gzip: Content-Encoding {gzipped}")
 for reason in r["first_failures"]:
     print(f"  failed: {reason}")
 problems = []
@@ -219,6 +220,8 @@ if after_restart == 0:
     problems.append("the restarted replica got no traffic")
 if not revalidated:
     problems.append("nginx never revalidated a stale entry with a replica")
+if gzipped != "gzip":
+    problems.append("nginx did not compress an answer for a client that accepts gzip")
 if again.status != 304:
     problems.append(f"a matching If-None-Match got {again.status}, not 304")
 if problems:
