@@ -4,9 +4,8 @@
 #   docker run --rm -p 127.0.0.1:8080:8080 rrall-tx
 #
 # The image holds the code and this repository's content; the load cache is filled at build time, so a container
-# starts warm. FHIR packages (e.g. hl7.fhir.r4.core-4.0.1.tgz for administrative-gender & co.) and an imported
-# ICD-10-CM (build/icd10cm) are added by putting them in packages/ and build/icd10cm/ before building: see
-# docs/deployment.md. Probes: /healthz (liveness), /readyz (readiness), /metrics (Prometheus).
+# starts warm. FHIR packages in packages/ (the repository ships hl7.fhir.r4.core-4.0.1.tgz) and an imported
+# ICD-10-CM in build/icd10cm/ (rrall-tx import icd10cm, before building) are included: see docs/deployment.md. Probes: /healthz (liveness), /readyz (readiness), /metrics (Prometheus).
 
 FROM python:3.11-slim AS build
 WORKDIR /src

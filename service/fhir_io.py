@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .errors import shown
+
 R4 = "R4"
 R5 = "R5"
 
@@ -62,7 +64,7 @@ def validate_resource(resource: dict, fhir_version: str = R4, *, shape_only: boo
         return [("", "missing resourceType")]
     cls = _model_class(fhir_version, rtype)
     if cls is None:
-        return [(rtype, f"unknown resourceType {rtype!r} for FHIR {fhir_version}")]
+        return [(rtype, f"unknown resourceType {shown(rtype)} for FHIR {fhir_version}")]
     from pydantic import ValidationError
 
     try:
@@ -119,7 +121,7 @@ def from_xml(data: bytes, fhir_version: str = R5) -> dict:
         raise XMLError("the XML root element is not in the FHIR namespace http://hl7.org/fhir")
     cls = _model_class(fhir_version, rtype)
     if cls is None:
-        raise XMLError(f"unknown resourceType {rtype!r} for FHIR {fhir_version}")
+        raise XMLError(f"unknown resourceType {shown(rtype)} for FHIR {fhir_version}")
     try:
         model = cls.model_validate_xml(data, xmlparser=_safe_parser())
     except (ValidationError, etree.XMLSyntaxError, ValueError, TypeError, KeyError) as exc:
@@ -131,7 +133,7 @@ def to_xml(resource: dict, fhir_version: str = R5) -> bytes:
     """A resource dict as FHIR XML (element order from the FHIR definitions, via the models)."""
     cls = _model_class(fhir_version, resource.get("resourceType", ""))
     if cls is None:
-        raise XMLError(f"cannot render resourceType {resource.get('resourceType')!r} as XML")
+        raise XMLError(f"cannot render resourceType {shown(resource.get('resourceType'))} as XML")
     from pydantic import ValidationError
 
     try:

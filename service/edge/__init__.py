@@ -1,9 +1,10 @@
 """Cross-cutting WSGI layers at the edge of the application, outside the response cache.
 
-Each module is one self-contained WSGI middleware, installed by ``create_app`` with one line, outermost first:
-``access_log`` (request id, one JSON line per request) -> ``metrics`` (Prometheus ``/metrics``) ->
-``api.caching`` (response cache, 304s) -> ``api.fastlane`` -> Flask. Because they wrap the cache, cache hits and
-304s are logged and counted like every other answer. ``exchange`` is the observation they share.
+Each module is one self-contained WSGI middleware, put outermost by ``service/web/layers.wrap`` with one line:
+``access_log`` (request id, one JSON line per request) -> ``metrics`` (Prometheus ``/metrics``) -> the other
+layers (forwarded, CORS, gzip, body limit, response cache) -> the pipeline. Because they wrap the cache, cache hits
+and 304s are logged and counted like every other answer. ``exchange`` is the observation they share,
+``flusher`` hands their batches over.
 """
 from __future__ import annotations
 

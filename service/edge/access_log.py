@@ -1,6 +1,6 @@
 """Access log and request ids: one JSON line per request, and ``X-Request-Id`` on every response.
 
-Installed by ``create_app`` outside the response cache, so cache hits and 304s are logged too. A line::
+Installed outermost by ``service/web/layers.wrap``, so cache hits and 304s are logged too. A line::
 
     {"time":"2026-05-20T10:11:12.345Z","level":"info","method":"GET","path":"/r4/CodeSystem/$lookup",
      "status":200,"bytes":512,"duration_ms":0.412,"cache":"HIT","request_id":"4f1c..."}
@@ -118,6 +118,10 @@ class AccessLog:
             ex.when_done(self._write)
         return ex.run(self.wsgi_app, start_response) if owner else self.wsgi_app(environ, start_response)
 
+    def __del__(self):   # an app that is let go still writes what it holds (the flusher only holds it weakly)
+        if self.fd is not None and self._lines:
+            self.flush()
+
     def flush(self) -> None:
         """Write the waiting lines now."""
         with self._lock:
@@ -168,11 +172,9 @@ class AccessLog:
         self._emit(lines)
 
 
-def install(app) -> None:
-    """Wrap app.wsgi_app (call after the response cache is installed, so this layer is outside it)."""
-    cfg = app.extensions["rrall"]["config"]
+def wrap(inner, cfg: dict) -> AccessLog:
+    """This layer around ``inner`` (service/web/layers.wrap puts it outermost)."""
     level = str(setting(cfg, "ACCESS_LOG_LEVEL", "info")).strip().lower()
     if level not in LEVELS:
         raise AccessLogError(f"unknown access log level {level!r} (use one of: {', '.join(LEVELS)})")
-    fd = open_sink(setting(cfg, "ACCESS_LOG", "stderr"))
-    app.wsgi_app = AccessLog(app.wsgi_app, fd, LEVELS[level])
+    return AccessLog(inner, open_sink(setting(cfg, "ACCESS_LOG", "stderr")), LEVELS[level])

@@ -1,6 +1,6 @@
 """Prometheus metrics: ``GET /metrics`` in the text exposition format, from ``prometheus_client``.
 
-Installed by ``create_app`` outside the response cache (so hits and 304s are counted) and inside the access log.
+Installed by ``service/web/layers.wrap`` outside the response cache (so hits and 304s are counted) and inside the\naccess log.
 
 Families (label values come from fixed sets: never a raw path, code or parameter):
 
@@ -256,10 +256,10 @@ class Metrics:
                 _add_to_histogram(histogram, series)
 
 
-def install(app) -> None:
-    """Wrap app.wsgi_app (after the response cache, before the access log), unless METRICS is off."""
-    state = app.extensions["rrall"]
-    if enabled(setting(state["config"], "METRICS", True)):
-        import prometheus_client
-        prometheus_client.disable_created_metrics()   # no *_created series: half the lines, nothing lost
-        app.wsgi_app = Metrics(app.wsgi_app, state)
+def wrap(inner, state: dict):
+    """This layer around ``inner`` (inside the access log, outside everything else), unless METRICS is off."""
+    if not enabled(setting(state["config"], "METRICS", True)):
+        return inner
+    import prometheus_client
+    prometheus_client.disable_created_metrics()   # no *_created series: half the lines, nothing lost
+    return Metrics(inner, state)
