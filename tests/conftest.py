@@ -38,7 +38,7 @@ for _p in (str(REPO), str(TESTS)):
 from helpers import FIXTURES  # noqa: E402
 
 # no access log from the many apps the tests build (its batches would land between pytest's captures); the tests of
-# the log choose their sink themselves (tests/api/test_access_log.py)
+# the log choose their sink themselves (tests/edge/test_access_log.py)
 os.environ.setdefault("RRALL_ACCESS_LOG", "off")
 
 

@@ -101,7 +101,7 @@ def _add_to_histogram(child, counts: list) -> None:
 
     Uses the child's value cells (``_sum``, ``_buckets``: non-cumulative counts per bucket, the layout of
     prometheus_client since its first releases) because the library has no public way to add many observations
-    in one call; tests/api/test_metrics.py checks the exposed buckets, sums and counts."""
+    in one call; tests/edge/test_metrics.py checks the exposed buckets, sums and counts."""
     child._sum.inc(counts[1])
     for cell, n in zip(child._buckets, counts[2:]):
         if n:
