@@ -36,6 +36,7 @@ from __future__ import annotations
 import atexit
 import contextvars
 import glob
+import json
 import os
 import platform
 import shutil
@@ -53,6 +54,7 @@ STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 SIZE_BUCKETS = (0, 1, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000, 100000)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+ALLOW = "GET, HEAD, OPTIONS"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CACHE_RESULTS = ("hit", "miss", "revalidated")
 MAX_MEMO_PATHS = 2048   # paths whose operation label is remembered (bounded: paths are client input)
@@ -201,6 +203,8 @@ class Metrics:
         ex.when_done(self._record)
         if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             app = self._scrape
+        elif environ.get("PATH_INFO") == "/metrics" and not environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+            app = _other_method   # like every other path: OPTIONS 204, another method 405, with Allow
         else:
             app = self.inner
         flusher.start()
@@ -254,6 +258,20 @@ class Metrics:
                                   (self.expansion_returned, counts.expansion_returned)):
             if series[0]:
                 _add_to_histogram(histogram, series)
+
+
+def _other_method(environ, start_response):
+    """/metrics answers GET and HEAD: OPTIONS says so (204), any other method is a 405 (as on every path)."""
+    method = environ.get("REQUEST_METHOD", "")
+    if method == "OPTIONS":
+        start_response("204 No Content", [("Allow", ALLOW), ("Content-Length", "0")])
+        return [b""]
+    body = json.dumps({"resourceType": "OperationOutcome", "issue": [{
+        "severity": "error", "code": "not-supported", "details": {"text": f"Method Not Allowed: {method} /metrics"}}]
+    }).encode()
+    start_response("405 Method Not Allowed", [("Content-Type", "application/fhir+json"), ("Allow", ALLOW),
+                                              ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def wrap(inner, state: dict):

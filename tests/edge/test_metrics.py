@@ -165,3 +165,17 @@ def test_metrics_can_be_turned_off(monkeypatch):
     app = create_app({"CONTENT_DIRS": [str(FIXTURES)], "ACCESS_LOG": "off"})
     resp = app.test_client().get("/metrics", buffered=True)
     assert resp.status_code == 404 and resp.get_json()["resourceType"] == "OperationOutcome"
+
+
+def test_other_methods_on_metrics_answer_like_every_other_path(client):
+    # regression (found describing /metrics in openapi.yaml): POST or OPTIONS /metrics fell through to the
+    # pipeline, which knows no /metrics route: a 404 instead of 405 / 204 with the path's Allow
+    options = client.options("/metrics")
+    assert options.status_code == 204 and options.headers["Allow"] == "GET, HEAD, OPTIONS"
+    for method in ("POST", "DELETE", "PUT"):
+        resp = client.open("/metrics", method=method, buffered=True)
+        assert resp.status_code == 405 and resp.headers["Allow"] == "GET, HEAD, OPTIONS"
+        assert resp.get_json()["issue"][0]["code"] == "not-supported"
+    preflight = client.options("/metrics", headers={"Origin": "http://x.example",
+                                                    "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 204 and "Access-Control-Allow-Origin" in preflight.headers

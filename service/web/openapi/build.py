@@ -13,7 +13,7 @@ from . import catalogue as C
 from . import components as K
 from .examples import IDS, as_form, as_parameters, as_xml
 from .model import Op, Per
-from .table import DESCRIBED
+from .table import DESCRIBED, LAYER_RULES
 
 VERSIONS = ("r4", "r5")
 FHIR_VERSION = {"r4": "4.0.1", "r5": "5.0.0"}
@@ -176,6 +176,8 @@ class Builder:
                 statuses.add(415)
         if "{id}" in path or "{rtype}" in path:
             statuses.add(404)
+        if op.only_errors is not None:
+            statuses = set(op.only_errors)
         out.update({str(s): K.ref("responses", f"E{s}") for s in sorted(statuses)})
         return out
 
@@ -215,14 +217,14 @@ class Builder:
 
     # ---- the whole spec -------------------------------------------------------------------------------------
     def rules(self, fhir_rules, root_rules):
-        for rule, endpoint, methods, route in root_rules:
+        for rule, endpoint, methods, route in [*root_rules, *LAYER_RULES]:
             yield rule, None, endpoint, methods, route
         for version in VERSIONS:
             for rule, endpoint, methods, route in fhir_rules:
                 yield f"/{version}{rule}", version, endpoint, methods, route
 
     def paths(self, fhir_rules, root_rules) -> dict:
-        endpoints = {e for _r, e, _m, _x in [*fhir_rules, *root_rules]}
+        endpoints = {e for _r, e, _m, _x in [*fhir_rules, *root_rules, *LAYER_RULES]}
         missing = sorted(endpoints - set(self.described))
         stale = sorted(set(self.described) - endpoints)
         if missing or stale:

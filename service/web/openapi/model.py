@@ -55,6 +55,7 @@ class Op:
     examples: dict = field(default_factory=dict)   # parameter name -> example (a Per, or a plain value)
     body: Body | None = None
     errors: tuple[int, ...] = ()            # statuses the operation itself can answer (404, 422...)
+    only_errors: tuple[int, ...] | None = None   # exactly these statuses, none derived (a path outside the pipeline)
     conditional: bool = False               # an ETag and 304 without Route.cacheable (downloads)
     control: tuple[str, ...] = ("_format", "_pretty")   # control parameters (catalogue.CONTROL)
     headers: tuple[str, ...] = ("Accept-Language",)     # request headers (catalogue.HEADERS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import examples as X
 from ..negotiate import JSON_FORMATS, XML_FORMATS
+from ..routes import Route
 from .components import FHIR_JSON, HTML, PLAIN_JSON, ref
 from .model import Body, Ok, Op, Per, on_instance
 
@@ -157,6 +158,13 @@ CONCEPT = Op(
     description="Not a FHIR interaction (FHIR has no such path): a page for people, at an address a person can "
                 "read. An unknown code system or code -> 404.")
 
+METRICS = Op(
+    "server", "Prometheus metrics (text exposition format), when the METRICS setting is on (the default)",
+    Ok("The metrics (Cache-Control: no-store)", media={"text/plain": {"type": "string"}}),
+    control=(), headers=(), only_errors=(),
+    description="Answered by the metrics layer (service/edge/metrics.py), outside the route table; with METRICS "
+                "off the path is a 404. No authentication: keep it off the public side of a proxy.")
+
 HEALTHZ = Op("server", "Liveness check", Ok("The server is up", media={PLAIN_JSON: ref("schemas", "Health")}),
              control=(), headers=(), description="Not content negotiated: always JSON.")
 
@@ -218,6 +226,9 @@ BATCH = Op(
                 "$expand.csv) are refused per entry. A transaction, or more than 200 entries -> 422; another "
                 "Bundle.type -> 400.")
 
+# paths a WSGI layer answers outside the route table (and Flask's url_map), described like routes
+LAYER_RULES = [("/metrics", "metrics", ["GET"], Route("metrics", None, negotiated=False))]
+
 DESCRIBED: dict[str, Op] = {
     "metadata": METADATA,
     "versions": VERSIONS,
@@ -247,4 +258,5 @@ DESCRIBED: dict[str, Op] = {
     "home": HOME,
     "search-page": SEARCH_PAGE,
     "healthz": HEALTHZ,
+    "metrics": METRICS,
 }
