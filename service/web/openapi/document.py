@@ -27,7 +27,8 @@ Every error is an OperationOutcome, in the negotiated format (a 406 always in FH
 HTTP: every path answers OPTIONS (204, Allow) and HEAD where it answers GET (no body); any other method is a 405 \
 OperationOutcome whose Allow header lists the methods of the path. Answers over 1 KB are gzip-compressed for \
 clients that send Accept-Encoding: gzip. Cross-origin requests are allowed (CORS; configurable). Request bodies \
-over the limit (32 MiB by default) are a 413.
+over the limit (32 MiB by default) are a 413. Every answer carries X-Request-Id: the client's own when it is \
+short and safe, else a new one.
 
 Checked: tests/test_openapi.py (this file is what `python -m service.web.openapi` generates from the route \
 table; every route is described) and a bounded schemathesis run against a real server (docs/api.md)."""
