@@ -9,6 +9,7 @@ from . import search_params, summary
 from .respond import FileResult, Result
 
 DEFAULT_COUNT = 50
+MAX_COUNT = 200   # a larger _count gets pages of this size (FHIR lets a server return fewer): bounded work per page
 
 
 def healthz(svc, req) -> FileResult:
@@ -44,6 +45,7 @@ def search(svc, req, rtype: str) -> Result:
     _summary, _elements, _count/_offset paging, _total; Prefer: handling=lenient ignores what it cannot do)."""
     criteria, ignored = search_params.parse(req)
     count = params.integer("_count", req.arg("_count")) if req.arg("_count") is not None else DEFAULT_COUNT
+    count = min(count, MAX_COUNT)
     offset = params.integer("_offset", req.arg("_offset")) if req.arg("_offset") is not None else 0
     summary_, elements = req.arg("_summary"), req.arg("_elements")
     summary.check(summary_, elements)

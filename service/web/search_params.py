@@ -80,7 +80,7 @@ def links(req, rtype: str, total: int, offset: int, count: int, summary: str | N
           ignored: list[str] = ()) -> list[dict]:
     """self, first, previous, next and last, with the parameters the search used (the ignored ones left out,
     values percent-encoded); no next (and no last) when _count is 0 or the page is the last."""
-    used = [(k, v) for k, v in req.query_pairs if k not in ignored and k != "_offset"]
+    used = [(k, str(count) if k == "_count" else v) for k, v in req.query_pairs if k not in ignored and k != "_offset"]
     query = urlencode(used)
     base = f"{req.fhir_base}/{rtype}?{query}{'&' if query else ''}_offset="
     out = [{"relation": "self", "url": f"{base}{offset}"}]
