@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 
+import orjson
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from . import config as config_mod
+from . import edge, readiness, xml_in
 from .content import load_registry
 from .api import http
 from .errors import Invalid, TerminologyError, issue, to_operation_outcome
@@ -27,7 +29,8 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     if registry is None:
         registry = load_registry(cfg["CONTENT_DIRS"])
     app.extensions["rrall"] = {"config": cfg, "registry": registry}
-    app.config["MAX_CONTENT_LENGTH"] = cfg.get("MAX_BODY_BYTES", 32 * 1024 * 1024)   # larger bodies: 413
+    app.config["MAX_CONTENT_LENGTH"] = cfg["MAX_BODY_BYTES"]   # larger bodies: 413 (service/edge.py first)
+    xml_in.configure(cfg)
     app.url_map.converters["fhirid"] = FhirIdConverter
 
     from .api import conceptmap, integrator, resources, terminology
@@ -50,8 +53,13 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
             http.check_accept()
 
     @app.get("/healthz")
-    def healthz():
+    def healthz():   # liveness: the process answers
         return app.response_class(b'{"status":"ok"}', mimetype="application/json")
+
+    @app.get("/readyz")
+    def readyz():   # readiness: content loaded and every worker running (service/readiness.py)
+        ready, body = readiness.report(app.extensions["rrall"])
+        return app.response_class(orjson.dumps(body), status=200 if ready else 503, mimetype="application/json")
 
     @app.errorhandler(TerminologyError)
     def _terminology_error(err: TerminologyError):
@@ -74,4 +82,5 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
 
     from .api import caching
     caching.install(app)   # response cache + ETag/304 (after _version, so Accept is checked first)
+    app.wsgi_app = edge.Edge(app.wsgi_app, cfg)   # outermost: limits, whole bodies with a timeout, request clock
     return app

@@ -13,12 +13,46 @@ def _content_dirs(args) -> list[str]:
     return args.content or config_mod.DEFAULTS["CONTENT_DIRS"]
 
 
+def _verified_codes() -> str | None:
+    path = config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json"
+    return str(path) if path.exists() else None
+
+
+def _check_own_content(dirs: list[str], as_warnings: bool) -> bool:
+    """The project's content rules (rrall-tx check) on the built-in folders among dirs (folders of other
+    content, e.g. an imported ICD-10-CM, follow other rules); False when serve must not start."""
+    from .content_checks import check_dirs
+
+    builtin = {str(Path(d).resolve()) for d in config_mod.DEFAULTS["CONTENT_DIRS"]}
+    own = [Path(d) for d in dirs if str(Path(d).resolve()) in builtin]
+    if not own:
+        return True
+    verified = _verified_codes()
+    problems = check_dirs(own, Path(verified) if verified else None, validate=False)   # validated while loading
+    for p in problems:
+        print(f"rrall-tx: {'warning' if as_warnings else 'error'}: {p}", file=sys.stderr)
+    if problems and not as_warnings:
+        print(f"rrall-tx: {len(problems)} problem(s) in the content (rrall-tx check lists them): fix them, or "
+              "start with --content-warnings to serve it anyway", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_serve(args) -> int:
     from . import create_app
     from .content import ContentError
-
     from .packages import PackageError
+    from .serving import ensure_port_free
 
+    missing = [d for d in _content_dirs(args) if not Path(d).exists()]
+    if missing:
+        print(f"rrall-tx: content folder not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        ensure_port_free(args.host, args.port)   # before loading: a busy port fails at once, not after seconds
+    except RuntimeError as exc:
+        print(f"rrall-tx: {exc}", file=sys.stderr)
+        return 2
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
     if args.package:
         cfg["PACKAGES"] = args.package
@@ -30,6 +64,8 @@ def cmd_serve(args) -> int:
         app = create_app(cfg)   # loaded once, before workers fork
     except (ContentError, PackageError) as exc:
         print(exc, file=sys.stderr)
+        return 2
+    if not _check_own_content(cfg["CONTENT_DIRS"], args.content_warnings):
         return 2
     reg = app.extensions["rrall"]["registry"]
     counts = ", ".join(f"{len(reg.all(k))} {k}s" for k in ("CodeSystem", "ValueSet", "ConceptMap"))
@@ -123,12 +159,12 @@ def main(argv=None) -> int:
                    help="production WSGI server (docs/performance.md compares them)")
     s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
                    help="gunicorn worker class, with --server gunicorn")
+    s.add_argument("--content-warnings", action="store_true",
+                   help="start even when the built-in content breaks the project's content rules (print warnings)")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
-    c.add_argument("--verified", help="verified-codes.json for external code checks",
-                   default=str(config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json")
-                   if (config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json").exists() else None)
+    c.add_argument("--verified", help="verified-codes.json for external code checks", default=_verified_codes())
     c.set_defaults(func=cmd_check)
     k = sub.add_parser("package", help="write our content as a FHIR NPM package (.tgz)")
     k.add_argument("--out", required=True, metavar="FILE")
