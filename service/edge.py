@@ -17,10 +17,12 @@ gunicorn, the development server, the Flask test client) and nothing behind it n
 
 Why a reader pool: granian (and gunicorn) hand a request to the WSGI callable as soon as its headers are in,
 and a read of ``wsgi.input`` then blocks until the body arrives, with no timeout of its own. The reader waits
-in its place; the serving thread gives up after the timeout. Under gunicorn the stalled socket is shut down
-so the reader is freed at once; under granian the reader stays blocked until the client sends more or goes
-away (granian offers no way to drop one connection), which is why readers are bounded (BODY_READERS per
-worker) and the serving side is sized for them (service/serving.py: blocking threads = threads + readers).
+in its place; the serving thread answers 408 after the timeout. Under gunicorn the stalled socket is then shut
+down, which frees the reader at once; under granian the read can only end when the client sends more or goes
+away (granian offers no way to drop one connection), and the serving thread stays parked, without the GIL,
+until then (see _SentThenWait). So readers are bounded (BODY_READERS per worker) and the serving side is sized
+for them (service/serving.py: threads + readers): stalled uploads can at worst make other uploads wait for a
+free reader (503), never GETs.
 Errors the HTTP server produces before the application sees the request (a request line over 64 KiB: 414; a
 malformed request line: 400; over ~400 KiB of headers: 431) cannot be given a body in-process: see the README.
 """
@@ -46,9 +48,10 @@ _REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large"
 
 
 class EdgeError(Exception):
-    def __init__(self, status: int, code: str, text: str, *, close: bool = False, headers=()):
+    def __init__(self, status: int, code: str, text: str, *, close: bool = False, headers=(), pending=None):
         super().__init__(text)
         self.status, self.code, self.text, self.close, self.headers = status, code, text, close, list(headers)
+        self.pending = pending   # a body read still running: the answer waits for it after it is sent
 
 
 class Edge:
@@ -116,7 +119,7 @@ class Edge:
             cancelled.set()
             _unblock(environ)
             raise EdgeError(408, "timeout", f"The request body did not arrive within {self.body_timeout:g} "
-                            "seconds", close=True) from None
+                            "seconds", close=True, pending=future) from None
         if body is None:
             raise EdgeError(413, "too-long", f"The request body is larger than {self.max_body:,} bytes",
                             close=True)
@@ -190,4 +193,29 @@ def answer(start_response, err: EdgeError):
     if err.close:
         headers.append(("Connection", "close"))
     start_response(f"{err.status} {_REASONS.get(err.status, 'Error')}", headers)
-    return [body]
+    return [body] if err.pending is None else _SentThenWait(body, err.pending)
+
+
+class _SentThenWait:
+    """The answer to a stalled upload: sent at once, but the WSGI call ends only when the read of the body has
+    ended (the client sent the rest, went away, or its socket was shut down). Ending the call while granian
+    still reads that body stalls the worker's whole interpreter until the read ends (measured with granian
+    2.8); a serving thread parked here costs nothing, and there are at most BODY_READERS of them."""
+
+    def __init__(self, body: bytes, pending):
+        self.parts, self.pending = [body], pending
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> bytes:
+        if self.parts:
+            return self.parts.pop()
+        try:
+            self.pending.result()
+        except Exception:   # noqa: BLE001 - the client is gone; nothing to report
+            pass
+        raise StopIteration
+
+    def close(self) -> None:
+        self.parts = []
