@@ -48,3 +48,16 @@ def codes(expansion_vs: dict) -> list[str]:
             walk(c.get("contains", []))
     walk(expansion_vs.get("expansion", {}).get("contains", []))
     return out
+
+
+def diamond_value_sets(n: int = 26, closing: dict | None = None) -> list[dict]:
+    """n value sets d0..d{n-1}, each including the next one twice (two includes), the last one all of animals:
+    2**(n-1) import paths to the same codes (issue #14 defect 8). closing replaces the last compose."""
+    out = []
+    for i in range(n):
+        nxt = f"{BASE}/ValueSet/d{i + 1}"
+        compose = {"include": [{"valueSet": [nxt]}, {"valueSet": [nxt]}]} if i < n - 1 else \
+            (closing or {"include": [{"system": ANIMALS}]})
+        out.append({"resourceType": "ValueSet", "id": f"d{i}", "url": f"{BASE}/ValueSet/d{i}", "status": "active",
+                    "compose": compose})
+    return out

@@ -350,3 +350,28 @@ def test_a_pinned_import_that_does_not_exist_is_reported_as_pinned(make_ctx):
     issue = param(out, "issues")["issue"][0]
     assert issue["details"]["text"] == f"A definition for the value Set '{MAMMALS}|9.9.9' could not be found"
     assert issue["extension"][0]["valueString"] == "Unable_to_resolve_value_Set_"
+
+
+def test_a_diamond_of_imports_is_walked_once(make_ctx, registry):
+    """Issue #14 defect 8: 26 value sets, each importing the next twice, ran the whole 10 s deadline (2**25
+    paths); each value set's entries are now walked once per operation."""
+    import time
+
+    from helpers import diamond_value_sets
+
+    reg = registry.overlay(diamond_value_sets(26))
+    ctx = make_ctx(reg=reg, deadline_s=10.0)
+    start = time.perf_counter()
+    entries = Expander(ctx).entries(reg.by_id("ValueSet", "d0"))
+    assert time.perf_counter() - start < 1.0
+    assert {e.code for e in entries} >= {"dog", "cat", "parrot"} and len(entries) == len({e.key for e in entries})
+
+
+def test_a_cycle_behind_a_diamond_is_still_found(make_ctx, registry):
+    from helpers import BASE, diamond_value_sets
+
+    looped = diamond_value_sets(8, closing={"include": [{"valueSet": [f"{BASE}/ValueSet/d3"]}]})
+    reg = registry.overlay(looped)
+    with pytest.raises(Processing) as info:
+        Expander(make_ctx(reg=reg)).entries(reg.by_id("ValueSet", "d0"))
+    assert info.value.message_id == "VALUESET_CIRCULAR_REFERENCE"
