@@ -32,6 +32,7 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = cfg["MAX_BODY_BYTES"]   # larger bodies: 413 (service/edge.py first)
     xml_in.configure(cfg)
     app.url_map.converters["fhirid"] = FhirIdConverter
+    app.url_map.merge_slashes = False   # '//r4//metadata' is a 404 OperationOutcome, not an HTML redirect
 
     from .api import conceptmap, integrator, resources, terminology
 

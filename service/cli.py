@@ -18,13 +18,29 @@ def _verified_codes() -> str | None:
     return str(path) if path.exists() else None
 
 
+def _ours(folder: Path) -> bool:
+    """Does a content folder hold this project's own resources (canonical URLs under our base)? Only the start of
+    each file is read: enough for its url, cheap for a large imported code system."""
+    from .content_checks import OUR_BASE
+
+    files = [folder] if folder.is_file() else sorted(folder.glob("*.json"))
+    for f in files:
+        try:
+            with f.open("rb") as fh:
+                if f'"{OUR_BASE}/'.encode() in fh.read(4096):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def _check_own_content(dirs: list[str], as_warnings: bool) -> bool:
-    """The project's content rules (rrall-tx check) on the built-in folders among dirs (folders of other
-    content, e.g. an imported ICD-10-CM, follow other rules); False when serve must not start."""
+    """The project's content rules (rrall-tx check) on the folders among dirs that hold our own content (folders of
+    other content, e.g. an imported ICD-10-CM or test fixtures, follow other rules); False when serve must not
+    start."""
     from .content_checks import check_dirs
 
-    builtin = {str(Path(d).resolve()) for d in config_mod.DEFAULTS["CONTENT_DIRS"]}
-    own = [Path(d) for d in dirs if str(Path(d).resolve()) in builtin]
+    own = [Path(d) for d in dirs if _ours(Path(d))]
     if not own:
         return True
     verified = _verified_codes()

@@ -74,6 +74,8 @@ def parse(data: bytes, fhir_version: str = fhir_io.R5, limits: Limits | None = N
         reason = expat.errors.messages.get(exc.code, "not well-formed")
         raise fhir_io.XMLError(f"the XML is not well-formed: {reason} (line {exc.lineno}, column {exc.offset + 1})") \
             from None
+    except (LookupError, UnicodeError):   # an encoding declared in the XML declaration that Python does not know
+        raise fhir_io.XMLError("the XML declares an encoding that is not supported: use UTF-8") from None
     if conv.root is None:
         raise fhir_io.XMLError("the XML contains no resource")
     return conv.root
