@@ -24,7 +24,8 @@ until then (see _SentThenWait). So readers are bounded (BODY_READERS per worker)
 for them (service/serving.py: threads + readers): stalled uploads can at worst make other uploads wait for a
 free reader (503), never GETs.
 Errors the HTTP server produces before the application sees the request (a request line over 64 KiB: 414; a
-malformed request line: 400; over ~400 KiB of headers: 431) cannot be given a body in-process: see the README.
+malformed request line: 400; headers beyond granian's buffer, service/serving.py: 431) cannot be given a body
+in-process: see the README.
 """
 from __future__ import annotations
 

@@ -71,10 +71,17 @@ def _granian(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, worker
 
     server = Granian("rrall", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
                      blocking_threads=threads + int(cfg["BODY_READERS"]), websockets=False, log_access=False,
-                     http1_settings=HTTP1Settings(header_read_timeout=int(cfg["HEADER_TIMEOUT_SECONDS"] * 1000)),
+                     http1_settings=HTTP1Settings(header_read_timeout=int(cfg["HEADER_TIMEOUT_SECONDS"] * 1000),
+                                                  max_buffer_size=_header_buffer(cfg)),
                      respawn_failed_workers=True,   # a worker killed (e.g. out of memory) is replaced, as gunicorn does
                      workers_kill_timeout=max(1, round(cfg["SHUTDOWN_TIMEOUT_SECONDS"])))   # bounded drain
     server.serve(target_loader=loader)
+
+
+def _header_buffer(cfg: dict) -> int:
+    """granian's read buffer per connection, which bounds the request line and headers (more: 431): room for the
+    longest request line the HTTP server takes (64 KiB, longer: 414) and 32 KiB of headers."""
+    return max(96 * 1024, int(cfg["MAX_URL_BYTES"]) + 32 * 1024)
 
 
 def _gunicorn(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, workers: int, threads: int,

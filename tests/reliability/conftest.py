@@ -24,7 +24,7 @@ HOST = "127.0.0.1"
 INTERNALS = ("Traceback", 'File "', "pydantic", "errors.pydantic.dev", "lxml", "expat", "defusedxml",
              "DTDForbidden", "ValidationError", "XMLSyntaxError", "werkzeug", "granian")
 SERVER_ENV = {"RRALL_BODY_TIMEOUT_SECONDS": "2", "RRALL_HEADER_TIMEOUT_SECONDS": "2", "RRALL_DEADLINE_SECONDS": "5",
-              "RRALL_SHUTDOWN_TIMEOUT_SECONDS": "8", "RRALL_BODY_READERS": "8"}
+              "RRALL_SHUTDOWN_TIMEOUT_SECONDS": "8", "RRALL_BODY_READERS": "12"}
 
 
 def free_port() -> int:

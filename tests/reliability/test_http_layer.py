@@ -1,5 +1,6 @@
 """Slow and stalled clients, and what the HTTP layer refuses (issue #14, defects 1, 5 and 7), against the real
-server of conftest.py (body and header timeouts 2 s, 8 body readers per worker, 2 workers x 2 threads)."""
+server of conftest.py (body and header timeouts 2 s, 12 body readers per worker, 2 workers x 2 threads: the 10
+stalled uploads below exceed the threads but never fill one worker's readers, however the kernel spreads them)."""
 from __future__ import annotations
 
 import socket
@@ -147,7 +148,7 @@ def test_raw_non_utf8_bytes_in_the_request_line_are_refused_at_once(server):
     assert out.startswith(b"HTTP/1.1 400") and secs < 2
 
 
-def test_half_a_megabyte_of_headers_is_refused_at_once(server):
-    out, secs = raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 500_000 + b"\r\n\r\n")
+def test_headers_beyond_the_buffer_are_refused_at_once(server):
+    out, secs = raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 431") and secs < 2
     assert request(server, "GET", "/healthz").status == 200
