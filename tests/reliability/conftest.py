@@ -59,8 +59,8 @@ class Server:
 def launch(tmp: Path, *args: str, env: dict | None = None, port: int | None = None) -> tuple[subprocess.Popen, int, Path]:
     port = port or free_port()
     log = tmp / f"server-{port}-{time.monotonic_ns()}.log"
-    full_env = dict(os.environ, RRALL_CACHE_DIR=str(tmp / "cache"), RRALL_CACHE_KEY_FILE=str(tmp / "cache-key"),
-                    **SERVER_ENV, **(env or {}))
+    full_env = {**os.environ, "RRALL_CACHE_DIR": str(tmp / "cache"), "RRALL_CACHE_KEY_FILE": str(tmp / "cache-key"),
+                **SERVER_ENV, **(env or {})}
     cmd = [sys.executable, "-m", "service", "serve", "--host", HOST, "--port", str(port), "--workers", "2",
            "--threads", "2", "--no-core", *args]
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=log.open("wb"), stderr=subprocess.STDOUT,

@@ -173,8 +173,8 @@ def test_a_worker_killed_under_load_is_replaced(tmp_path):
 
 def test_sigterm_drains_in_flight_requests_and_exits(tmp_path):
     """Defect 10: SIGTERM stops accepting, lets the request in flight finish, then exits within a bound."""
-    srv = start_server(tmp_path)
-    concepts = [{"code": f"c{i}", "display": f"Concept {i}"} for i in range(60_000)]
+    srv = start_server(tmp_path, env={"RRALL_DEADLINE_SECONDS": "30"})   # the slow request must not hit it
+    concepts = [{"code": f"c{i}", "display": f"Concept {i}"} for i in range(40_000)]
     body = params({"name": "url", "valueUri": "http://example.org/vs/big"},
                   {"name": "count", "valueInteger": 1},
                   {"name": "tx-resource", "resource": {"resourceType": "CodeSystem", "url": "http://example.org/cs/big",
@@ -196,13 +196,20 @@ def test_sigterm_drains_in_flight_requests_and_exits(tmp_path):
     worker.start()
     time.sleep(0.4)
     term = time.monotonic()
-    os.killpg(srv.proc.pid, signal.SIGTERM)
-    time.sleep(0.5)
-    with pytest.raises(OSError):
-        request(srv, "GET", "/healthz", timeout=2)   # no longer accepting
+    in_flight = "answer" not in result
+    os.kill(srv.proc.pid, signal.SIGTERM)   # to the main process, as Docker and Kubernetes send it
+    refused_after = None
+    while time.monotonic() - term < 5:
+        try:
+            request(srv, "GET", "/healthz", timeout=1)
+            time.sleep(0.05)
+        except OSError:
+            refused_after = time.monotonic() - term   # no longer accepting
+            break
+    assert in_flight and refused_after is not None, (in_flight, srv.log.read_text()[-1500:])
     worker.join(30)
     assert result["answer"].status == 200, result["answer"].body[:300]
-    assert result["answer"].json()["expansion"]["total"] == 60_000
+    assert result["answer"].json()["expansion"]["total"] == 40_000
     code = _exit(srv.proc, 15)
     assert time.monotonic() - term < 12 and code == 0
     keep.close()
