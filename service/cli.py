@@ -176,7 +176,7 @@ def main(argv=None) -> int:
     s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
                    help="gunicorn worker class, with --server gunicorn")
     s.add_argument("--content-warnings", action="store_true",
-                   help="start even when the built-in content breaks the project's content rules (print warnings)")
+                   help="start even when our own content breaks the project's content rules (print them as warnings)")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
