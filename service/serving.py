@@ -97,7 +97,7 @@ def _gunicorn(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, worke
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 60)
-            self.cfg.set("graceful_timeout", cfg["SHUTDOWN_TIMEOUT_SECONDS"])
+            self.cfg.set("graceful_timeout", max(1, round(cfg["SHUTDOWN_TIMEOUT_SECONDS"])))
             self.cfg.set("post_worker_init", lambda _worker: board.register())
 
         def load(self):

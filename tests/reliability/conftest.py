@@ -99,7 +99,7 @@ def request(srv, method: str, path: str, body: bytes | None = None, headers: dic
     conn = http.client.HTTPConnection(HOST, srv.port, timeout=timeout)
     start = time.monotonic()
     try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         hdrs = {"Host": f"{HOST}:{srv.port}", **(headers or {})}
         if body is not None and "Transfer-Encoding" not in hdrs:
             hdrs.setdefault("Content-Length", str(len(body)))

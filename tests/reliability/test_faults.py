@@ -213,3 +213,23 @@ def test_sigterm_drains_in_flight_requests_and_exits(tmp_path):
     code = _exit(srv.proc, 15)
     assert time.monotonic() - term < 12 and code == 0
     keep.close()
+
+
+def test_gunicorn_serves_and_times_out_a_stalled_upload(tmp_path):
+    """The alternative server gets the same edge: a stalled upload is a 408 there too (its socket is shut down)."""
+    import socket
+
+    srv = start_server(tmp_path, "--server", "gunicorn")
+    try:
+        assert request(srv, "GET", "/readyz").json()["workers"] == {"running": 2, "expected": 2}
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
+            s.sendall(b"POST /r4/ValueSet/$expand HTTP/1.1\r\nHost: x\r\nContent-Type: application/fhir+json\r\n"
+                      b"Content-Length: 100\r\n\r\n{")
+            start = time.monotonic()
+            answer = s.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - start < 6
+        ans = request(srv, "POST", EXPAND, with_url({"name": "count", "valueInteger": 1}),
+                      {"Content-Type": "application/fhir+json"})
+        assert ans.status == 200 and ans.json()["expansion"]["contains"]
+    finally:
+        srv.stop()
