@@ -78,6 +78,30 @@ def _granian(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, worker
     server.serve(target_loader=loader)
 
 
+def _gunicorn_worker_init(board: WorkerBoard):
+    def init(_worker):
+        from gunicorn import util
+
+        board.register()
+        util.write_error = _gunicorn_error   # gunicorn's own refusals (414, 400, ...) as OperationOutcomes
+    return init
+
+
+def _gunicorn_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """Replaces gunicorn's HTML error page (gunicorn.util.write_error, same signature) in its workers."""
+    import orjson
+    from gunicorn import util
+
+    from .errors import issue
+
+    code = "exception" if status_int >= 500 else "too-long" if status_int in (413, 414, 431) else "invalid"
+    text = f"{reason}: {mesg}" if mesg else reason
+    body = orjson.dumps({"resourceType": "OperationOutcome", "issue": [issue("error", code, text)]})
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/fhir+json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
 def _header_buffer(cfg: dict) -> int:
     """granian's read buffer per connection, which bounds the request line and headers (more: 431): room for the
     longest request line the HTTP server takes (64 KiB, longer: 414) and 32 KiB of headers."""
@@ -98,7 +122,8 @@ def _gunicorn(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, worke
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", max(1, round(cfg["SHUTDOWN_TIMEOUT_SECONDS"])))
-            self.cfg.set("post_worker_init", lambda _worker: board.register())
+            self.cfg.set("limit_request_line", 8190)   # gunicorn's largest; longer: 414 (as an OperationOutcome)
+            self.cfg.set("post_worker_init", _gunicorn_worker_init(board))
 
         def load(self):
             return app

@@ -231,5 +231,7 @@ def test_gunicorn_serves_and_times_out_a_stalled_upload(tmp_path):
         ans = request(srv, "POST", EXPAND, with_url({"name": "count", "valueInteger": 1}),
                       {"Content-Type": "application/fhir+json"})
         assert ans.status == 200 and ans.json()["expansion"]["contains"]
+        too_long = request(srv, "GET", "/r4/metadata?" + "a" * 10_000)   # refused by gunicorn itself
+        assert assert_outcome(too_long, 414)["code"] == "too-long"
     finally:
         srv.stop()
