@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import xml_in
+from .xml_in import XMLError  # noqa: F401 - raised by from_xml and to_xml; callers catch fhir_io.XMLError
+
 R4 = "R4"
 R5 = "R5"
 
@@ -93,22 +96,10 @@ def is_resource_type(resource_type: str, fhir_version: str = R4) -> bool:
 
 
 # ---- XML (application/fhir+xml) -----------------------------------------------------------------
-class XMLError(ValueError):
-    """XML that is not a safe, well-formed FHIR resource (the message is meant for the client).
-
-    status: the HTTP status to answer with (400, or 413 when a size limit was exceeded)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
 def from_xml(data: bytes, fhir_version: str = R5, limits=None) -> dict:
     """A FHIR XML resource as a JSON-shaped dict, in time linear in its size and within the limits of
     service/xml_in.py (bytes, depth, attributes, elements). Refuses DTDs and entities."""
-    from . import xml_in
-
-    return xml_in.parse(data, fhir_version, limits)
+    return xml_in.parse(data, fhir_version, element_table, limits)
 
 
 @lru_cache(maxsize=2048)

@@ -1,11 +1,13 @@
 """FHIR XML request bodies into the JSON shape, in one pass, linear in the input and within limits.
 
 The document is read with expat as a stream of events; each element is turned into its JSON form as it
-closes, using the element tables that fhir_io derives from the FHIR models (which elements repeat, which are
+closes, using the element tables that fhir_io derives from the FHIR models and passes in (``tables``: which
+elements repeat, which are
 primitives of which type, which hold a resource or XHTML). No tree of the whole document is built, and
 nothing is looked at twice, so the cost is proportional to the number of bytes.
 
-Refused, with a plain message for the client (fhir_io.XMLError; the status is 413 for the size limits):
+Refused, with a plain message for the client (XMLError, also known as XMLError; the status is 413 for
+the size limits):
 a document type declaration (so no entities of any kind), more than ``max_bytes``, elements nested deeper than
 ``max_depth``, an element with more than ``max_attributes`` attributes, more than ``max_elements`` elements,
 text outside the XHTML narrative, unknown elements or attributes, and values that are not of the element's
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
-from . import fhir_io, request_clock
+from . import request_clock
 from .errors import TooCostly
 
 FHIR_NS = "http://hl7.org/fhir"
@@ -52,12 +54,24 @@ def configure(cfg: dict) -> Limits:
     return _limits
 
 
-def parse(data: bytes, fhir_version: str = fhir_io.R5, limits: Limits | None = None) -> dict:
-    """The resource in data (FHIR XML) as a JSON-shaped dict; fhir_io.XMLError when it is not acceptable."""
+class XMLError(ValueError):
+    """XML that is not a safe, well-formed FHIR resource (the message is meant for the client).
+
+    status: the HTTP status to answer with (400, or 413 when a size limit was exceeded)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def parse(data: bytes, fhir_version: str, tables, limits: Limits | None = None) -> dict:
+    """The resource in data (FHIR XML) as a JSON-shaped dict; XMLError when it is not acceptable.
+    tables(fhir_version, type name) gives fhir_io.element_table's answer (passed in: this module imports no
+    models, and fhir_io imports it)."""
     limits = limits or _limits
     if len(data) > limits.max_bytes:
-        raise fhir_io.XMLError(f"the XML body is larger than {limits.max_bytes:,} bytes", status=413)
-    conv = _Converter(fhir_version, limits)
+        raise XMLError(f"the XML body is larger than {limits.max_bytes:,} bytes", status=413)
+    conv = _Converter(fhir_version, limits, tables)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.ordered_attributes = True
     parser.buffer_text = True
@@ -72,17 +86,17 @@ def parse(data: bytes, fhir_version: str = fhir_io.R5, limits: Limits | None = N
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         reason = expat.errors.messages.get(exc.code, "not well-formed")
-        raise fhir_io.XMLError(f"the XML is not well-formed: {reason} (line {exc.lineno}, column {exc.offset + 1})") \
+        raise XMLError(f"the XML is not well-formed: {reason} (line {exc.lineno}, column {exc.offset + 1})") \
             from None
     except (LookupError, UnicodeError):   # an encoding declared in the XML declaration that Python does not know
-        raise fhir_io.XMLError("the XML declares an encoding that is not supported: use UTF-8") from None
+        raise XMLError("the XML declares an encoding that is not supported: use UTF-8") from None
     if conv.root is None:
-        raise fhir_io.XMLError("the XML contains no resource")
+        raise XMLError("the XML contains no resource")
     return conv.root
 
 
 def _no_dtd(*_args):
-    raise fhir_io.XMLError("the XML contains a document type declaration (DTD) or an entity, which are not allowed")
+    raise XMLError("the XML contains a document type declaration (DTD) or an entity, which are not allowed")
 
 
 class _Frame:
@@ -99,9 +113,10 @@ _EXTENSION_ONLY = {"extension": (True, "complex", "Extension")}
 
 
 class _Converter:
-    def __init__(self, fhir_version: str, limits: Limits):
+    def __init__(self, fhir_version: str, limits: Limits, tables):
         self.version = fhir_version
         self.limits = limits
+        self.tables = tables
         self.stack: list[_Frame] = []
         self.elements = 0
         self.root: dict | None = None
@@ -147,7 +162,7 @@ class _Converter:
             self.stack.append(_Frame("primitive", local, repeats, ftype, _EXTENSION_ONLY, ext, path,
                                      found.get("value")))
             return
-        entry = fhir_io.element_table(self.version, ftype)
+        entry = self.tables(self.version, ftype)
         if entry is None:
             raise self._error(f"the type {ftype} of {path} is not known")
         obj = self._attributes(attrs, ("id", "url") if ftype == "Extension" else ("id",), path)
@@ -194,7 +209,7 @@ class _Converter:
         limits = self.limits
         self.elements += 1
         if self.elements > limits.max_elements:
-            raise fhir_io.XMLError(f"the XML has more than {limits.max_elements:,} elements", status=413)
+            raise XMLError(f"the XML has more than {limits.max_elements:,} elements", status=413)
         if len(self.stack) + self.xhtml_depth >= limits.max_depth:
             raise self._error(f"the XML nests elements more than {limits.max_depth} deep")
         if len(attrs) > 2 * limits.max_attributes:
@@ -208,7 +223,7 @@ class _Converter:
         if ns != FHIR_NS:
             raise self._error(f"{where} is not in the FHIR namespace {FHIR_NS}"
                               if holder is None else f"the resource in {where} is not in the FHIR namespace")
-        entry = fhir_io.element_table(self.version, local)
+        entry = self.tables(self.version, local)
         if entry is None or not entry[0]:
             raise self._error(f"unknown resourceType '{local}' for FHIR {self.version}")
         self._attributes(attrs, (), local)
@@ -279,5 +294,5 @@ class _Converter:
         raise self._error(f"the value '{text[:64]}' of {path} is not a valid {ftype}")
 
     @staticmethod
-    def _error(message: str) -> fhir_io.XMLError:
-        return fhir_io.XMLError(message)
+    def _error(message: str) -> XMLError:
+        return XMLError(message)
