@@ -171,7 +171,8 @@ def xml_attacks():
              '<xi:include href="file:///etc/passwd"/></Parameters>'.encode(), X),
         case("xml-deep-10k", "POST", EXPAND, deep.encode(), X, seconds=15),
         case("xml-200k-attributes", "POST", EXPAND, f"<Parameters {NS}><parameter {attrs}/></Parameters>".encode(), X, seconds=15),
-        case("xml-130k-elements", "POST", EXPAND, many.encode(), X, status=413, seconds=15),
+        # over the element limit (413), unless the request deadline ends the parse first on a busy machine (422)
+        case("xml-130k-elements", "POST", EXPAND, many.encode(), X, status=(413, 422), seconds=15),
         case("xml-9mb", "POST", EXPAND, f"<Parameters {NS}>".encode() + b" " * (9 * 1024 * 1024) + b"</Parameters>",
              X, status=413, seconds=15),
         case("xml-not-well-formed", "POST", EXPAND, f"<Parameters {NS}><parameter></Parameters>".encode(), X),

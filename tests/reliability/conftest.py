@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 INTERNALS = ("Traceback", 'File "', "pydantic", "errors.pydantic.dev", "lxml", "expat", "defusedxml",
              "DTDForbidden", "ValidationError", "XMLSyntaxError", "werkzeug", "granian")
-SERVER_ENV = {"RRALL_BODY_TIMEOUT_SECONDS": "2", "RRALL_HEADER_TIMEOUT_SECONDS": "2", "RRALL_DEADLINE_SECONDS": "5",
+SERVER_ENV = {"RRALL_BODY_TIMEOUT_SECONDS": "2", "RRALL_HEADER_TIMEOUT_SECONDS": "2", "RRALL_DEADLINE_SECONDS": "10",
               "RRALL_SHUTDOWN_TIMEOUT_SECONDS": "8", "RRALL_BODY_READERS": "12"}
 
 

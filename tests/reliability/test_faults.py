@@ -192,22 +192,26 @@ def test_sigterm_drains_in_flight_requests_and_exits(tmp_path):
 
     def slow():
         result["answer"] = request(srv, "POST", EXPAND, body, {"Content-Type": "application/fhir+json"}, timeout=30)
+        result["done"] = time.monotonic()
     worker = threading.Thread(target=slow)
     worker.start()
     time.sleep(0.4)
     term = time.monotonic()
     in_flight = "answer" not in result
     os.kill(srv.proc.pid, signal.SIGTERM)   # to the main process, as Docker and Kubernetes send it
-    refused_after = None
-    while time.monotonic() - term < 5:
+    refused_at = None
+    while time.monotonic() - term < 15:
         try:
             request(srv, "GET", "/healthz", timeout=1)
             time.sleep(0.05)
         except OSError:
-            refused_after = time.monotonic() - term   # no longer accepting
+            refused_at = time.monotonic()   # no longer accepting
             break
-    assert in_flight and refused_after is not None, (in_flight, srv.log.read_text()[-1500:])
     worker.join(30)
+    assert in_flight and refused_at is not None, (in_flight, srv.log.read_text()[-1500:])
+    # a worker stops accepting as soon as it handles the signal; one busy in a long call that holds the GIL
+    # handles it when that call ends, so new connections may be taken until then, not later
+    assert refused_at - term < 1.0 or refused_at <= result["done"] + 2.0, (refused_at - term, result["done"] - term)
     assert result["answer"].status == 200, result["answer"].body[:300]
     assert result["answer"].json()["expansion"]["total"] == 40_000
     code = _exit(srv.proc, 15)
