@@ -28,6 +28,16 @@ def _walk(concepts, parent=None):
         yield from _walk(c.get("concept"), c.get("code"))
 
 
+def _parent_pairs(concepts):
+    """(parent, child) for every is-a link: nesting and `parent` properties (our content is a flat list
+    with parent properties, so a concept can have several parents)."""
+    for c, nested in _walk(concepts):
+        parents = [nested] if nested else []
+        parents += [p["valueCode"] for p in c.get("property", []) if p.get("code") == "parent" and "valueCode" in p]
+        for parent in dict.fromkeys(parents):
+            yield parent, c["code"]
+
+
 def _load(folder: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8-sig")) for p in sorted(folder.glob("*.json"))]
 
@@ -41,8 +51,7 @@ class Corpus:
         self.valuesets = [r for r in _load(CONTENT[1]) if r.get("resourceType") == "ValueSet"]
         self.conceptmaps = [r for r in _load(CONTENT[2]) if r.get("resourceType") == "ConceptMap"]
         self.codes = [(cs["url"], c["code"]) for cs in self.codesystems for c, _p in _walk(cs.get("concept"))]
-        self.pairs = [(cs["url"], p, c["code"]) for cs in self.codesystems
-                      for c, p in _walk(cs.get("concept")) if p]
+        self.pairs = [(cs["url"], p, c) for cs in self.codesystems for p, c in _parent_pairs(cs.get("concept"))]
         self.icd: dict | None = None
         if with_icd:
             path = ICD_DIR / "CodeSystem-icd-10-cm.json"

@@ -15,7 +15,7 @@ RESOURCE_OPS = {
                  ("batch-validate-code", "ValueSet-validate-code")],
     "ConceptMap": [("translate", "ConceptMap-translate")],
 }
-# integrator operations (service/api/integrator.py): $validate on every type and at the system level,
+# integrator operations (service/web/validate.py, downloads.py): $validate on every type and at the system level,
 # ValueSet/$bundle, system $package; ValueSet/$expand.csv is a download, not an operation
 INTEGRATOR_RESOURCE_OPS = {"ValueSet": [("bundle", "http://terminology.rr-all.org/fhir/OperationDefinition/"
                                                    "ValueSet-bundle")]}

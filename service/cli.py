@@ -1,4 +1,4 @@
-"""Command line: `rrall-tx serve`, `rrall-tx check`, `rrall-tx package` and `rrall-tx import`."""
+"""Command line: `rrall-tx serve`, `check`, `build-content`, `selfcheck`, `package` and `import`."""
 from __future__ import annotations
 
 import argparse
@@ -11,11 +11,6 @@ from . import config as config_mod
 
 def _content_dirs(args) -> list[str]:
     return args.content or config_mod.DEFAULTS["CONTENT_DIRS"]
-
-
-def _verified_codes() -> str | None:
-    path = config_mod.ROOT.parent / "shared" / "reference" / "verified-codes.json"
-    return str(path) if path.exists() else None
 
 
 def _ours(folder: Path) -> bool:
@@ -43,8 +38,8 @@ def _check_own_content(dirs: list[str], as_warnings: bool) -> bool:
     own = [Path(d) for d in dirs if _ours(Path(d))]
     if not own:
         return True
-    verified = _verified_codes()
-    problems = check_dirs(own, Path(verified) if verified else None, validate=False)   # validated while loading
+    verified = config_mod.VERIFIED_CODES
+    problems = check_dirs(own, verified if verified.exists() else None, validate=False)   # validated while loading
     for p in problems:
         print(f"rrall-tx: {'warning' if as_warnings else 'error'}: {p}", file=sys.stderr)
     if problems and not as_warnings:
@@ -70,6 +65,8 @@ def cmd_serve(args) -> int:
         print(f"rrall-tx: {exc}", file=sys.stderr)
         return 2
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
+    if args.behind_proxy:
+        cfg["BEHIND_PROXY"] = True
     if args.package:
         cfg["PACKAGES"] = args.package
     elif "RRALL_PACKAGES" not in os.environ and not args.no_core:
@@ -130,6 +127,12 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_build_content(args) -> int:
+    from .content_build import run
+
+    return run(Path(args.source), Path(args.out), check=args.check)
+
+
 def cmd_package(args) -> int:
     from .bundles import build_package
     from .content import ContentError, load_registry
@@ -150,10 +153,54 @@ def cmd_package(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importers import icd10cm
+    if args.terminology == "icd10cm":
+        from .importers import icd10cm
 
-    icd10cm.write(args.out, progress=not args.quiet)
+        icd10cm.write(args.out or "build/icd10cm", progress=not args.quiet)
+        return 0
+    from .importers.release_files import ReleaseError
+
+    if not args.source:
+        print(f"rrall-tx import {args.terminology}: give the release folder, e.g. "
+              f"rrall-tx import {args.terminology} RELEASE_DIR --out build/{args.terminology}", file=sys.stderr)
+        return 2
+    try:
+        if args.terminology == "snomed":
+            from .importers import snomed
+            _path, summary = snomed.write(args.source, args.out or "build/snomed", progress=not args.quiet)
+        else:
+            from .importers import loinc
+            _path, summary = loinc.write(args.source, args.out or "build/loinc", version=args.version,
+                                         progress=not args.quiet)
+    except (ReleaseError, OSError) as exc:
+        print(f"rrall-tx import {args.terminology}: {exc}", file=sys.stderr)
+        return 2
+    for key, value in summary.items():
+        print(f"{key}: {value}")
     return 0
+
+
+def cmd_selfcheck(args) -> int:
+    from . import packages, selfcheck
+    from .content import ContentError, load_registry
+
+    cfg = config_mod.load({"CONTENT_DIRS": _content_dirs(args)})
+    paths = args.package or ([] if args.no_core or config_mod.core_package() is None
+                             else [str(config_mod.core_package())])
+    try:
+        registry, _pset = packages.install(load_registry(cfg["CONTENT_DIRS"]), paths, cfg.get("CACHE_DIR"))
+    except (ContentError, packages.PackageError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    limit = None if args.all else args.sample
+    report = selfcheck.run(registry, cfg, limit=limit, seed=args.seed,
+                           published=selfcheck.originals(cfg["CONTENT_DIRS"], paths),
+                           checks=args.check or selfcheck.CHECKS)
+    for line in report.lines():
+        print(line)
+    print(f"({'everything' if limit is None else f'a sample of {limit} per list, seed {args.seed}'}; "
+          f"{report.seconds:.1f} s)")
+    return 0 if report.ok else 1
 
 
 def main(argv=None) -> int:
@@ -167,8 +214,11 @@ def main(argv=None) -> int:
                    help="threads per worker running requests (granian blocking threads / gunicorn gthread threads)")
     s.add_argument("--content", action="append", help="content folder (repeatable); default: the built-in content")
     s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
+    s.add_argument("--behind-proxy", action="store_true",
+                   help="trust Forwarded / X-Forwarded-Proto/-Host/-Port/-Prefix for the links the server writes "
+                        "(only behind a proxy that sets them)")
     s.add_argument("--no-core", action="store_true",
-                   help="do not load the FHIR R4 core package found beside the project (../shared/packages)")
+                   help="do not load the FHIR R4 core package shipped in packages/")
     s.add_argument("--package", action="append", metavar="FILE",
                    help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
     s.add_argument("--server", default="granian", choices=["granian", "gunicorn"],
@@ -180,16 +230,37 @@ def main(argv=None) -> int:
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")
-    c.add_argument("--verified", help="verified-codes.json for external code checks", default=_verified_codes())
+    c.add_argument("--verified", default=str(config_mod.VERIFIED_CODES),
+                   help="verified-codes.json for external code checks (default: content/reference/verified-codes.json)")
     c.set_defaults(func=cmd_check)
+    b = sub.add_parser("build-content", help="build codesystems/, valuesets/, conceptmaps/ from content/ (YAML)")
+    b.add_argument("--source", default=str(config_mod.ROOT / "content"), help="the content source folder")
+    b.add_argument("--out", default=str(config_mod.ROOT),
+                   help="folder holding codesystems/, valuesets/ and conceptmaps/ (default: the repository)")
+    b.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the committed JSON differs from a fresh build (the CI drift check)")
+    b.set_defaults(func=cmd_build_content)
     k = sub.add_parser("package", help="write our content as a FHIR NPM package (.tgz)")
     k.add_argument("--out", required=True, metavar="FILE")
     k.add_argument("--content", action="append")
     k.add_argument("--fhir-version", choices=["r4", "r5"], default="r4")
     k.set_defaults(func=cmd_package)
-    m = sub.add_parser("import", help="build a FHIR CodeSystem from an external terminology")
-    m.add_argument("terminology", choices=["icd10cm"], help="icd10cm: ICD-10-CM (needs the extra 'icd10')")
-    m.add_argument("--out", default="build/icd10cm", help="output folder (keep it out of git)")
+    q = sub.add_parser("selfcheck", help="check the answers of every operation against each other over all content")
+    q.add_argument("--content", action="append")
+    q.add_argument("--package", action="append", metavar="FILE", help="packages to load (default: the R4 core)")
+    q.add_argument("--no-core", action="store_true", help="only our content")
+    q.add_argument("--all", action="store_true", help="check everything (minutes), not a sample")
+    q.add_argument("--sample", type=int, default=20, help="sample size per list (default 20)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--check", action="append", choices=["value-sets", "subsumption", "r4-shapes", "concept-maps"])
+    q.set_defaults(func=cmd_selfcheck)
+    m = sub.add_parser("import", help="build a code system from an external terminology's release")
+    m.add_argument("terminology", choices=["icd10cm", "snomed", "loinc"],
+                   help="icd10cm: ICD-10-CM (needs the extra 'icd10'); snomed: an RF2 Snapshot release folder; "
+                        "loinc: a LOINC release folder (Loinc.csv)")
+    m.add_argument("source", nargs="?", help="the release folder (snomed, loinc)")
+    m.add_argument("--out", help="output folder (keep it out of git); default build/<terminology>")
+    m.add_argument("--version", help="loinc: the LOINC version (default: the newest VersionLastChanged)")
     m.add_argument("--quiet", action="store_true", help="no progress output")
     m.set_defaults(func=cmd_import)
     args = parser.parse_args(argv)

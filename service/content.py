@@ -130,7 +130,9 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
             if index is not None:
                 cache.stats["index_hits"] += 1
                 index.source_path = str(path)
-                loaded.append((index.resource, index))
+                if index.trimmed:   # the file may have moved since the index was cached
+                    index.keep_concepts_on_disk(str(path), _reader(path))
+                loaded.append((index.metadata, index))
                 continue
             data, file_problems = _parse(path, raw)
             if data is not None and not trusted:
@@ -148,15 +150,14 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
             index = None
             if resource.get("resourceType") == "CodeSystem":
                 index = CodeSystemIndex(resource)
-                if len(index.ordered) >= TEXT_INDEX_MIN:
+                if index.size >= TEXT_INDEX_MIN:
                     from .engine.text_index import for_codesystem
                     for_codesystem(index)
-                if len(index.ordered) >= TRIM_MIN:
-                    # the index answers every operation; keep the concepts only on disk (read route)
-                    index.resource = {k: v for k, v in resource.items() if k != "concept"}
-                    index.trimmed = True
-                    resource = index.resource
                 index.source_path = str(path)
+                if index.size >= TRIM_MIN:
+                    # the index answers every operation; keep the concepts only on disk (read route)
+                    index.keep_concepts_on_disk(str(path), _reader(path))
+                    resource = index.metadata
                 cache.stats["index_built"] += 1
                 cache.store_index(key, index)
             loaded.append((resource, index))
@@ -180,13 +181,17 @@ def _parse(path: Path, raw: bytes) -> tuple[dict | None, list]:
     return data, []
 
 
-def full_resource(entry) -> dict:
-    """The whole resource of a registry entry (re-read from its file when its concepts were trimmed)."""
-    resource = entry.resource if hasattr(entry, "resource") else entry
-    if getattr(entry, "trimmed", False) and getattr(entry, "source_path", None):
+class _reader:
+    """Reads a content file again (R5 shape): how a large code system kept on disk gives its concepts."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __call__(self) -> dict:
         from .convert import r4_to_r5
-        try:
-            return r4_to_r5(json.loads(Path(entry.source_path).read_text(encoding="utf-8-sig")))
-        except (OSError, ValueError):
-            return resource
-    return resource
+        return r4_to_r5(json.loads(Path(self.path).read_text(encoding="utf-8-sig")))
+
+
+def full_resource(entry) -> dict:
+    """The whole resource of a registry entry: a code system's (concepts included), or the resource itself."""
+    return entry.full_resource() if hasattr(entry, "full_resource") else entry

@@ -2,8 +2,9 @@
 
 ``check_dirs(dirs, verified_codes_path)`` loads every ``*.json`` in the given
 directories and returns a list of :class:`Problem`; an empty list means the
-content passed. Structural validation is delegated to ``fhir_io``; everything
-else works on plain dicts.
+content passed. Structural validation is delegated to ``fhir_io``; the rules on
+wording and attribution are in ``content_text_checks``; everything else works on
+plain dicts.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fhir_io
+from .content_text_checks import concept_text_problems, valueset_text_problems
 
 OUR_BASE = "http://terminology.rr-all.org/fhir"
 SEED_DOCUMENTS = (
@@ -22,6 +24,14 @@ SEED_DOCUMENTS = (
     "003_859351e8ceea3ab9.txt",
     "004_9a1520f69da2f2e2.txt",
 )
+# how definitions and attributed statements name each document for people (content/project.yaml `label`)
+SEED_LABELS = {
+    "the Know ALL page": "000_4cf504f23e26ef8d.txt",
+    "the consumer health article": "001_bc64aeca3d634403.txt",
+    "the health article on relapse": "002_d8456a35d27e8f05.txt",
+    "Leukaemia Care": "003_859351e8ceea3ab9.txt",
+    "the Together resource": "004_9a1520f69da2f2e2.txt",
+}
 SOURCE_DOCUMENT = "source-document"
 HIERARCHY_FILTER_OPS = ("is-a", "descendent-of", "=", "is-not-a", "generalizes", "child-of", "descendent-leaf")
 VALUE_TYPES = {"valueCode": "code", "valueCoding": "Coding", "valueString": "string", "valueInteger": "integer",
@@ -176,6 +186,52 @@ def _find_cycle(edges) -> list[str] | None:
     return None
 
 
+def _check_properties(idx: _CodeSystemIndex, code: str, c: dict, declared: dict,
+                      edges: list) -> list[Problem]:
+    """One concept's properties: declared and typed, known seeds, hierarchy links (added to edges)."""
+    f, path, out, sources = idx.file, idx.paths[code], [], []
+    for j, prop in enumerate(c.get("property") or []):
+        ppath = f"{path}.property[{j}]"
+        pcode = prop.get("code")
+        if pcode not in declared:
+            out.append(Problem(f, ppath, f"property {pcode!r} is not declared in CodeSystem.property"))
+        vkeys = [k for k in prop if k.startswith("value")]
+        if vkeys and pcode in declared and declared[pcode] != VALUE_TYPES.get(vkeys[0]):
+            out.append(Problem(f, ppath, f"property {pcode!r} declared as {declared[pcode]} but has {vkeys[0]}"))
+        value = prop.get(vkeys[0]) if vkeys else None
+        if pcode == SOURCE_DOCUMENT:
+            sources.append(value)
+            if value not in SEED_DOCUMENTS:
+                out.append(Problem(f, ppath, f"source-document {value!r} is not a known seed document"))
+        elif pcode in ("parent", "child") and isinstance(value, str):
+            edges.append((value, code) if pcode == "parent" else (code, value))
+            if not idx.has(value):
+                out.append(Problem(f, ppath, f"{pcode} {value!r} is not a code in this CodeSystem"))
+    if not sources:
+        out.append(Problem(f, path, f"concept {code!r} has no source-document property"))
+    return out
+
+
+def _check_concept(idx: _CodeSystemIndex, code: str, c: dict, displays: dict[str, str]) -> list[Problem]:
+    """One concept's definition, display (unique, case-insensitive), designation languages and wording."""
+    f, path, out = idx.file, idx.paths[code], []
+    if not str(c.get("definition") or "").strip():
+        out.append(Problem(f, path, f"concept {code!r} has no definition"))
+    disp = c.get("display")
+    if not disp:
+        out.append(Problem(f, path, f"concept {code!r} has no display"))
+    elif disp.casefold() in displays:
+        out.append(Problem(f, path, f"display {disp!r} duplicates concept {displays[disp.casefold()]!r}"))
+    else:
+        displays[disp.casefold()] = code
+    for j, des in enumerate(c.get("designation") or []):
+        lang = des.get("language")
+        if lang is not None and not valid_bcp47(lang):
+            out.append(Problem(f, f"{path}.designation[{j}].language", f"not a well-formed BCP-47 tag: {lang!r}"))
+    out += [Problem(f, path + suffix, msg) for suffix, msg in concept_text_problems(c, SEED_LABELS)]
+    return out
+
+
 def _check_codesystem(idx: _CodeSystemIndex) -> list[Problem]:
     f, res = idx.file, idx.res
     out = [Problem(f, p, f"duplicate code {c!r}") for c, p in idx.duplicates]
@@ -188,44 +244,8 @@ def _check_codesystem(idx: _CodeSystemIndex) -> list[Problem]:
     displays: dict[str, str] = {}
     edges = [(p, c) for p, c, _ in idx.edges]
     for code, c in idx.concepts.items():
-        path = idx.paths[code]
-        if not str(c.get("definition") or "").strip():
-            out.append(Problem(f, path, f"concept {code!r} has no definition"))
-        disp = c.get("display")
-        if not disp:
-            out.append(Problem(f, path, f"concept {code!r} has no display"))
-        else:
-            key = disp.casefold()
-            if key in displays:
-                out.append(Problem(f, path, f"display {disp!r} duplicates concept {displays[key]!r}"))
-            else:
-                displays[key] = code
-        sources = []
-        for j, prop in enumerate(c.get("property") or []):
-            ppath = f"{path}.property[{j}]"
-            pcode = prop.get("code")
-            if pcode not in declared:
-                out.append(Problem(f, ppath, f"property {pcode!r} is not declared in CodeSystem.property"))
-            vkeys = [k for k in prop if k.startswith("value")]
-            if vkeys and pcode in declared and declared[pcode] != VALUE_TYPES.get(vkeys[0]):
-                out.append(Problem(f, ppath, f"property {pcode!r} declared as {declared[pcode]} but has {vkeys[0]}"))
-            value = prop.get(vkeys[0]) if vkeys else None
-            if pcode == SOURCE_DOCUMENT:
-                sources.append(value)
-                if value not in SEED_DOCUMENTS:
-                    out.append(Problem(f, ppath, f"source-document {value!r} is not a known seed document"))
-            elif pcode == "parent" and isinstance(value, str):
-                edges.append((value, code))
-            elif pcode == "child" and isinstance(value, str):
-                edges.append((code, value))
-            if pcode in ("parent", "child") and isinstance(value, str) and not idx.has(value):
-                out.append(Problem(f, ppath, f"{pcode} {value!r} is not a code in this CodeSystem"))
-        if not sources:
-            out.append(Problem(f, path, f"concept {code!r} has no source-document property"))
-        for j, des in enumerate(c.get("designation") or []):
-            lang = des.get("language")
-            if lang is not None and not valid_bcp47(lang):
-                out.append(Problem(f, f"{path}.designation[{j}].language", f"not a well-formed BCP-47 tag: {lang!r}"))
+        out += _check_concept(idx, code, c, displays)
+        out += _check_properties(idx, code, c, declared, edges)
     cycle = _find_cycle(edges)
     if cycle:
         out.append(Problem(f, "CodeSystem.concept", "hierarchy cycle: " + " -> ".join(map(str, cycle))))
@@ -371,6 +391,8 @@ def check_dirs(dirs: list[Path], verified_codes_path: Path | None, *, validate: 
             problems += ctx.check_canonical(name, "CodeSystem.valueSet", res.get("valueSet"))
         elif rtype == "ValueSet":
             problems += _check_valueset(ctx, name, res)
+            if ctx.ours(res.get("url")):
+                problems += [Problem(name, path, msg) for path, msg in valueset_text_problems(res)]
         elif rtype == "ConceptMap":
             problems += _check_conceptmap(ctx, name, res)
     return problems

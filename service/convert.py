@@ -5,6 +5,11 @@ the way in, responses R5 -> R4 on the way out.
 """
 from __future__ import annotations
 
+# The R4 equivalence of a map target is kept through R4 -> R5 -> R4 in the standard cross-version extension, since
+# the R5 relationship is coarser (equal, subsumes, specializes, inexact have no R5 code of their own); the engine
+# carries it into $translate matches.
+from .engine.translate import R4_EQUIVALENCE_EXT as EQUIVALENCE_EXT
+
 EXT_BASE = "http://hl7.org/fhir/5.0/StructureDefinition/"
 FILTER_OP_EXT = EXT_BASE + "extension-ValueSet.compose.include.filter.op"
 EXP_PROP_EXT = EXT_BASE + "extension-ValueSet.expansion.property"
@@ -22,25 +27,28 @@ REL_TO_EQUIV = {"related-to": "relatedto", "equivalent": "equivalent",
 
 # ---- the walk shared by both directions ---------------------------------------------------
 def _walk(res, convert):
-    """Apply convert[resourceType] to res and every resource inside Parameters and Bundles."""
+    """Apply convert[resourceType] to res and every resource inside it: Parameters, Bundle entries and the
+    contained resources of any resource."""
     if isinstance(res, list):
         return [_walk(r, convert) for r in res]
     if not isinstance(res, dict):
         return res
     rtype = res.get("resourceType")
     if rtype in convert:
-        return convert[rtype](res)
-    if rtype == "Parameters":
+        out = convert[rtype](res)
+    elif rtype == "Parameters":
         out = dict(res)
         out["parameter"] = [_param(p, convert) for p in res.get("parameter", [])]
-        return out
-    if rtype == "Bundle":
+    elif rtype == "Bundle" and "entry" in res:
         out = dict(res)
-        if "entry" in res:
-            out["entry"] = [dict(e, resource=_walk(e["resource"], convert)) if "resource" in e else e
-                            for e in res["entry"]]
-        return out
-    return res
+        out["entry"] = [dict(e, resource=_walk(e["resource"], convert)) if isinstance(e, dict) and "resource" in e
+                        else e for e in res["entry"]]
+    else:
+        out = res
+    if isinstance(out.get("contained"), list):
+        out = dict(out)
+        out["contained"] = [_walk(r, convert) for r in out["contained"]]
+    return out
 
 
 def _param(p, convert):
@@ -78,9 +86,6 @@ def _vs_r4_to_r5(vs):
         if "contains" in exp:
             exp["contains"] = [_contains_r4_to_r5(c) for c in exp["contains"]]
         out["expansion"] = exp
-    for c in ("contained",):
-        if c in vs:
-            out[c] = [_walk(r, _R4_TO_R5) for r in vs[c]]
     return out
 
 
@@ -164,10 +169,13 @@ def _cm_r4_to_r5(cm):
                 t = dict(t)
                 if "equivalence" in t:
                     eq = t.pop("equivalence")
-                    if eq == "unmatched":
-                        e["noMap"] = True
-                        continue
+                    if eq == "unmatched" and not t:
+                        e["noMap"] = True   # R5's way of saying "no match"; a target with a code, a comment or a
+                        continue            # product stays a target (not-related-to), so nothing is lost
                     t["relationship"] = EQUIV_TO_REL.get(eq, "related-to")
+                    if REL_TO_EQUIV.get(t["relationship"]) != eq:
+                        t["extension"] = [x for x in t.get("extension", []) if x.get("url") != EQUIVALENCE_EXT] + [
+                            {"url": EQUIVALENCE_EXT, "valueCode": eq}]
                 targets.append(t)
             if targets:
                 e["target"] = targets
@@ -259,9 +267,7 @@ def _cm_r5_to_r4(cm):
         elements = []
         for e in g.get("element", []):
             e = dict(e)
-            targets = [dict({k: v for k, v in t.items() if k != "relationship"},
-                            equivalence=REL_TO_EQUIV.get(t.get("relationship"), "relatedto"))
-                       for t in e.get("target", [])]
+            targets = [_target_r5_to_r4(t) for t in e.get("target", [])]
             if e.pop("noMap", False):
                 targets.append({"equivalence": "unmatched"})
             if targets:
@@ -272,6 +278,25 @@ def _cm_r5_to_r4(cm):
     if groups:
         out["group"] = groups
     return out
+
+
+def _target_r5_to_r4(t: dict) -> dict:
+    out = {k: v for k, v in t.items() if k not in ("relationship", "extension")}
+    others, kept = _split_ext(t.get("extension"), EQUIVALENCE_EXT)
+    if others:
+        out["extension"] = others
+    out["equivalence"] = (kept[0].get("valueCode") if kept else None) or REL_TO_EQUIV.get(
+        t.get("relationship"), "relatedto")
+    return out
+
+
+def r4_equivalence(element: dict) -> str | None:
+    """The R4 equivalence an R5-shaped element (a map target, a $translate relationship part) carries in the
+    cross-version extension, if any."""
+    for ext in element.get("extension", []) or []:
+        if ext.get("url") == EQUIVALENCE_EXT:
+            return ext.get("valueCode")
+    return None
 
 
 # ---- $translate output (R5 -> R4) -------------------------------------------------------
@@ -291,7 +316,8 @@ def _translate_param_r5_to_r4(p: dict) -> dict:
     for part in p["part"]:
         name = part.get("name")
         if name == "relationship":
-            parts.append({"name": "equivalence", "valueCode": REL_TO_EQUIV.get(part.get("valueCode"), "relatedto")})
+            parts.append({"name": "equivalence", "valueCode": r4_equivalence(part.get("_valueCode") or {})
+                          or REL_TO_EQUIV.get(part.get("valueCode"), "relatedto")})
         elif name in ("product", "dependsOn"):
             sub = []
             for x in part.get("part", []):

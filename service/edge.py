@@ -3,8 +3,7 @@
 ``create_app`` wraps the whole application in ``Edge`` (one line), so it runs first on every server (granian,
 gunicorn, the development server, the Flask test client) and nothing behind it needs to repeat it:
 
-* The request target: longer than MAX_URL_BYTES or more than MAX_QUERY_PARAMS query parameters -> 414;
-  a query string that is not UTF-8 (raw, or once percent-decoded) -> 400.
+* The request target: longer than MAX_URL_BYTES or more than MAX_QUERY_PARAMS query parameters -> 414.
 * The request body (methods other than GET/HEAD/OPTIONS): read here, whole, before anything else runs, by a
   small pool of reader threads, so a client that sends its headers and then stalls costs no more than
   BODY_TIMEOUT_SECONDS of the thread that serves it (408, connection closed) and other clients keep being
@@ -35,7 +34,6 @@ import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from urllib.parse import unquote_to_bytes
 
 import orjson
 
@@ -56,14 +54,17 @@ class EdgeError(Exception):
 
 
 class Edge:
-    def __init__(self, wsgi_app, cfg: dict):
+    def __init__(self, wsgi_app, cfg: dict, state: dict | None = None):
         self.wsgi_app = wsgi_app
+        self.state = state   # app.extensions["rrall"], for /readyz (service/readiness.py)
         self.max_url, self.max_params = int(cfg["MAX_URL_BYTES"]), int(cfg["MAX_QUERY_PARAMS"])
         self.body_timeout, self.max_body = float(cfg["BODY_TIMEOUT_SECONDS"]), int(cfg["MAX_BODY_BYTES"])
         self.deadline = float(cfg["DEADLINE_SECONDS"])
         self.readers = _Readers(int(cfg["BODY_READERS"]))
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/readyz" and self.state is not None:
+            return self._readyz(start_response)
         try:
             self._check_target(environ)
             if environ.get("REQUEST_METHOD", "GET") not in NO_BODY:
@@ -76,6 +77,17 @@ class Edge:
         finally:
             request_clock.end(token)
 
+    def _readyz(self, start_response):
+        """Readiness beside the pipeline's /healthz: content loaded, every worker running (else 503)."""
+        from .readiness import report
+
+        ready, body = report(self.state)
+        data = orjson.dumps(body)
+        start_response("200 OK" if ready else "503 Service Unavailable",
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                        ("Cache-Control", "no-store")])
+        return [data]
+
     # ---- the request target ---------------------------------------------------------------------
     def _check_target(self, environ) -> None:
         query = environ.get("QUERY_STRING", "")
@@ -87,11 +99,7 @@ class Edge:
         if query.count("&") >= self.max_params:
             raise EdgeError(414, "too-long", f"The request has more than {self.max_params:,} query parameters",
                             close=True)
-        try:
-            unquote_to_bytes(query.encode("latin-1")).decode("utf-8")
-        except (UnicodeError, ValueError):
-            raise EdgeError(400, "invalid", "The query string is not valid UTF-8: percent-encode the UTF-8 bytes "
-                            "of other characters") from None
+        # a query that is not UTF-8 is the pipeline's to judge (service/web: a 400 where a parameter is read)
 
     # ---- the body ---------------------------------------------------------------------------------
     def _read_body(self, environ) -> None:

@@ -12,6 +12,20 @@ MESSAGE_ID_EXT = "http://hl7.org/fhir/StructureDefinition/operationoutcome-messa
 _UNSET = object()
 
 
+def shown(value, limit: int = 120) -> str:
+    """A value as a message shows it to a user: strings quoted, everything else as JSON (null, true, [..]),
+    never as a Python repr; long values are cut."""
+    if isinstance(value, str):
+        text = f"'{value}'"
+    else:
+        import json
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = str(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 class TerminologyError(Exception):
     """Base error: carries the HTTP status and the OperationOutcome issue fields."""
 

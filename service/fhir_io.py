@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from . import xml_in
+from .errors import shown
 from .xml_in import XMLError  # noqa: F401 - raised by from_xml and to_xml; callers catch fhir_io.XMLError
 
 R4 = "R4"
@@ -65,7 +66,7 @@ def validate_resource(resource: dict, fhir_version: str = R4, *, shape_only: boo
         return [("", "missing resourceType")]
     cls = _model_class(fhir_version, rtype)
     if cls is None:
-        return [(rtype, f"unknown resourceType {rtype!r} for FHIR {fhir_version}")]
+        return [(rtype, f"unknown resourceType {shown(rtype)} for FHIR {fhir_version}")]
     from pydantic import ValidationError
 
     try:
@@ -142,7 +143,7 @@ def to_xml(resource: dict, fhir_version: str = R5) -> bytes:
     """A resource dict as FHIR XML (element order from the FHIR definitions, via the models)."""
     cls = _model_class(fhir_version, resource.get("resourceType", ""))
     if cls is None:
-        raise XMLError(f"cannot render resourceType {resource.get('resourceType')!r} as XML")
+        raise XMLError(f"cannot render resourceType {shown(resource.get('resourceType'))} as XML")
     from pydantic import ValidationError
 
     try:

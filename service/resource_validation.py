@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 
 from . import fhir_io
-from .engine.validate_code import CodeValidator, Paths
+from .engine.requests import ValidationOptions
+from .engine.validate_code import CodeValidator
+from .engine.validate_outcome import Paths
 from .errors import TerminologyError, issue
 
 STRENGTH_SEVERITY = {"required": "error", "extensible": "warning", "preferred": "information",
@@ -54,9 +56,8 @@ class ResourceValidator:
         self.fhir_version = fhir_version
         self.structures = structures
         self.release_label = release_label or fhir_version
-        ctx.params = dict(ctx.params)
-        ctx.params["lenient-display-validation"] = [True]     # wrong display: warning, not error
-        self.plain = CodeValidator(ctx, None)
+        self.options = ValidationOptions(lenient_display=True)   # a wrong display: a warning, not an error
+        self.plain = CodeValidator(ctx, None, self.options)
         self._vs_validators: dict[str, CodeValidator] = {}
         self._choices: dict[tuple[str, str], list[str]] = {}
 
@@ -221,25 +222,14 @@ class ResourceValidator:
         severity = STRENGTH_SEVERITY.get(strength)
         if severity is None:
             return
-        cc = None
-        if type_code == "CodeableReference" and isinstance(item, dict):
-            item, type_code = item.get("concept"), "CodeableConcept"
-            if item is None:
-                return      # a reference, not a concept
-        if type_code == "CodeableConcept" and isinstance(item, dict):
-            codings = [c for c in item.get("coding", []) if isinstance(c, dict)] \
-                if isinstance(item.get("coding"), list) else []
-            if not codings:
-                if strength == "required":
-                    issues.append(issue("error", "code-invalid", f"No code provided, and a code is required from the "
-                                        f"value set '{vs_canon}' (binding strength: required)", expression=fp))
-                return
-            kind, cc = "CodeableConcept", item
-        elif type_code == "Coding" and isinstance(item, dict):
-            kind, codings = "Coding", [item]
-        elif isinstance(item, str):
-            kind, codings = "code", [{"code": item}]
-        else:
+        what = _bound_codings(item, type_code)
+        if what is None:
+            return
+        kind, codings, cc = what
+        if not codings:
+            if strength == "required":
+                issues.append(issue("error", "code-invalid", f"No code provided, and a code is required from the "
+                                    f"value set '{vs_canon}' (binding strength: required)", expression=fp))
             return
         vs = self.ctx.registry.resolve("ValueSet", vs_canon)
         if vs is None:
@@ -249,7 +239,7 @@ class ResourceValidator:
             return
         validator = self._vs_validators.get(vs_canon)
         if validator is None:
-            validator = self._vs_validators[vs_canon] = CodeValidator(self.ctx, vs)
+            validator = self._vs_validators[vs_canon] = CodeValidator(self.ctx, vs, self.options)
         try:
             result = validator.validate(kind, codings, cc)
         except TerminologyError as exc:
@@ -266,10 +256,27 @@ class ResourceValidator:
                                 "is not known to this server", expression=fp))
             return
         shown = ", ".join(f"{c.get('system') + '#' if c.get('system') else ''}{c.get('code')}" for c in codings)
-        what = "None of the codes" if len(codings) > 1 else "The code"
-        issues.append(issue(severity, "code-invalid", f"{what} '{shown}' {'are' if len(codings) > 1 else 'is'} not in "
-                            f"the value set '{vs_canon}' ({title}), bound with strength '{strength}'",
-                            tx_code="not-in-vs", expression=fp))
+        what = (f"None of the codes '{shown}' is in" if len(codings) > 1 else f"The code '{shown}' is not in")
+        issues.append(issue(severity, "code-invalid", f"{what} the value set '{vs_canon}' ({title}), bound with "
+                            f"strength '{strength}'", tx_code="not-in-vs", expression=fp))
+
+
+def _bound_codings(item, type_code: str):
+    """(kind, codings, CodeableConcept) of a bound element's value, or None when there is nothing to check
+    (a reference in a CodeableReference, a value of another type)."""
+    if type_code == "CodeableReference" and isinstance(item, dict):
+        item, type_code = item.get("concept"), "CodeableConcept"
+        if item is None:
+            return None
+    if type_code == "CodeableConcept" and isinstance(item, dict):
+        codings = [c for c in item.get("coding", []) if isinstance(c, dict)] \
+            if isinstance(item.get("coding"), list) else []
+        return "CodeableConcept", codings, item
+    if type_code == "Coding" and isinstance(item, dict):
+        return "Coding", [item], None
+    if isinstance(item, str):
+        return "code", [{"code": item}], None
+    return None
 
 
 def structure_problems(resource: dict, fhir_version: str, rounds: int = 4) -> list[tuple[str, str]]:

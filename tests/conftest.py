@@ -52,15 +52,18 @@ def registry():
 
 @pytest.fixture
 def make_ctx(registry):
-    """Build an OpContext: make_ctx(params={...}, lang='de', lang_source='param'|'header', max_expansion=...)."""
+    """Build an OpContext: make_ctx(params={...}, lang='de', lang_source='param'|'header', max_expansion=...);
+    params (typed, by FHIR name) give the context its version choices."""
     from service.engine.context import OpContext
     from service.engine.languages import LanguagePrefs, parse_language_list
 
     def make(params: dict | None = None, lang: str | None = None, *, lang_source: str = "param",
              max_expansion: int = 1000, deadline_s: float = 10.0, max_walk: int = 1_000_000, reg=None):
+        from service.params import version_choices
+
         prefs = parse_language_list(lang, lang_source) if lang else LanguagePrefs([], "none", None)
-        return OpContext(reg or registry, prefs=prefs, params=params or {}, max_expansion=max_expansion,
-                         deadline_s=deadline_s, max_walk=max_walk)
+        return OpContext(reg or registry, prefs=prefs, versions=version_choices(params or {}),
+                         max_expansion=max_expansion, deadline_s=deadline_s, max_walk=max_walk)
     return make
 
 
@@ -76,3 +79,25 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def fragment_ctx(make_ctx, registry):
+    """An OpContext whose registry adds helpers.FRAGMENT_CS and the FRAGMENT_VALUE_SETS over it."""
+    from helpers import FRAGMENT_CS, FRAGMENT_VALUE_SETS
+
+    return make_ctx(reg=registry.overlay([FRAGMENT_CS, *FRAGMENT_VALUE_SETS]))
+
+
+@pytest.fixture
+def run_expand(registry):
+    """$expand as the API runs it: run_expand({"url": [...], ...}, memo=None, reg=None) -> the ValueSet."""
+    from service import operations as ops
+    from service import params as P
+
+    cfg = {"MAX_EXPANSION": 1000, "DEADLINE_SECONDS": 10.0}
+
+    def run(typed: dict, memo=None, reg=None):
+        request = P.expand(typed)
+        return ops.expand(ops.make_context(reg or registry, request, None, cfg, memo=memo), request)
+    return run

@@ -49,6 +49,42 @@ def codes(expansion_vs: dict) -> list[str]:
     walk(expansion_vs.get("expansion", {}).get("contains", []))
     return out
 
+# the FHIR R4 core package shipped with the project (CC0), as `rrall-tx serve` loads it by default
+CORE = Path(__file__).resolve().parents[1] / "packages" / "hl7.fhir.r4.core-4.0.1.tgz"
+
+
+def content_version() -> str:
+    """The RR-ALL content version as authored in content/project.yaml (what the built-in content must serve)."""
+    import yaml
+
+    project = Path(__file__).resolve().parents[1] / "content" / "project.yaml"
+    return str(yaml.safe_load(project.read_text(encoding="utf-8"))["version"])
+
+
+# ---- a fragment code system and value sets over it (codes it does not hold: y, z) --------------------
+FRAG = "http://x/frag"
+FRAGMENT_CS = {"resourceType": "CodeSystem", "url": FRAG, "version": "1", "content": "fragment",
+               "hierarchyMeaning": "is-a", "concept": [{"code": "a", "concept": [{"code": "b"}]}]}
+
+
+def fragment_vs(vid, *includes, exclude=()):
+    compose = {"include": list(includes)}
+    if exclude:
+        compose["exclude"] = list(exclude)
+    return {"resourceType": "ValueSet", "url": f"http://x/vs/{vid}", "status": "active", "compose": compose}
+
+
+FRAGMENT_VALUE_SETS = [
+    fragment_vs("whole", {"system": FRAG}),
+    fragment_vs("listed", {"system": FRAG, "concept": [{"code": "a"}, {"code": "z"}]}),
+    fragment_vs("filtered", {"system": FRAG, "filter": [{"property": "concept", "op": "is-a", "value": "a"}]}),
+    fragment_vs("imports-whole", {"valueSet": ["http://x/vs/whole"]}),
+    fragment_vs("imports-listed", {"valueSet": ["http://x/vs/listed"]}),
+    fragment_vs("whole-minus-z", {"system": FRAG}, exclude=[{"system": FRAG, "concept": [{"code": "z"}]}]),
+    fragment_vs("whole-minus-filter", {"system": FRAG},
+        exclude=[{"system": FRAG, "filter": [{"property": "concept", "op": "is-a", "value": "a"}]}]),
+]
+
 
 def diamond_value_sets(n: int = 26, closing: dict | None = None) -> list[dict]:
     """n value sets d0..d{n-1}, each including the next one twice (two includes), the last one all of animals:

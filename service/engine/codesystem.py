@@ -1,8 +1,8 @@
 """CodeSystem index: concepts by code, hierarchy, properties, designations.
 
-Built once per CodeSystem resource (dict), immutable afterwards. This is the
-provider over FHIR CodeSystem resources: other kinds of code system implement
-the same methods (locate, iter_concepts, descendants, ancestors, subsumes).
+Built once per CodeSystem resource (dict), immutable afterwards. This is the code-system provider over FHIR
+CodeSystem resources (``provider.CodeSystemProvider``); the compact memory-mapped reader (``compact``) is the
+other one. Other engine modules use the provider's methods only, never ``concepts``/``ordered``/``resource``.
 """
 from __future__ import annotations
 
@@ -172,6 +172,60 @@ class CodeSystemIndex:
                         c.children.append(value)
                         self.concepts[value].parents.append(c.code)
 
+    def keep_concepts_on_disk(self, path: str, reader) -> None:
+        """Drop the concepts from the held resource (the index still answers everything); ``reader()`` gives
+        the whole resource again for the read route (``full_resource``)."""
+        self.resource = {k: v for k, v in self.resource.items() if k != "concept"}
+        self.trimmed = True
+        self.source_path = path
+        self._reader = reader
+
+    # ---- the provider surface (provider.CodeSystemProvider) -------------------
+    @property
+    def metadata(self) -> dict:
+        """The CodeSystem resource as held (without its concepts when they are kept on disk)."""
+        return self.resource
+
+    def full_resource(self) -> dict:
+        """The whole CodeSystem resource, concepts included (read again when they are kept on disk)."""
+        reader = self.__dict__.get("_reader")
+        if self.trimmed and reader is not None:
+            try:
+                return reader()
+            except (OSError, ValueError):
+                return self.resource
+        return self.resource
+
+    def concept(self, code: str) -> Concept | None:
+        """The concept with exactly this code (no case folding)."""
+        return self.concepts.get(code)
+
+    def has(self, code: str) -> bool:
+        return code in self.concepts
+
+    def iter_concepts(self):
+        """Every concept, in code-system order."""
+        return iter(self.ordered)
+
+    def concept_at(self, order: int) -> Concept:
+        """The concept at a position in code-system order (its ``order``)."""
+        return self.ordered[order]
+
+    def display_of(self, code: str) -> str | None:
+        c = self.concepts.get(code)
+        return c.display if c is not None else None
+
+    def std_code(self, std: str) -> str:
+        """The local property code of a standard concept property (e.g. notSelectable)."""
+        return self._std_code(std)
+
+    def text_search(self, text: str | None):
+        """Ascending positions (code-system order) of the concepts whose texts match a text filter
+        (text_index rules); None when the text filters nothing."""
+        from .text_index import for_codesystem, terms_of
+        terms = terms_of(text)
+        return None if terms is None else for_codesystem(self).search(terms)
+
     # ---- queries -------------------------------------------------------------
     def locate(self, code: str) -> Concept | None:
         c = self.concepts.get(code)
@@ -212,6 +266,16 @@ class CodeSystemIndex:
     def subsumes(self, a: str, b: str) -> bool:
         """True if concept a subsumes concept b (a is b or an ancestor of b)."""
         return a == b or a in self.ancestors(b)
+
+    @property
+    def designations_only(self) -> bool:
+        """A supplement that adds designations and nothing else (a language pack)."""
+        return all(not c.properties and not c.ext_props for c in self.ordered)
+
+    @property
+    def size(self) -> int:
+        """How many concepts the code system holds."""
+        return len(self.ordered)
 
     def is_inactive(self, concept: Concept) -> bool:
         return concept.inactive

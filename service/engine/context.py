@@ -1,4 +1,4 @@
-"""Per-request operation context: registry view, languages, version overrides, limits."""
+"""Per-operation context: registry view, languages, version choices, limits, the expansion memo."""
 from __future__ import annotations
 
 import time
@@ -6,14 +6,14 @@ import time
 from .. import request_clock
 from ..errors import TooCostly
 from .languages import LanguagePrefs
-from .versions import split_canonical
+from .requests import VersionChoices, WalkInputs
 
 
 class OpContext:
     """Everything an operation needs besides its own inputs, passed down explicitly."""
 
-    def __init__(self, registry, *, prefs: LanguagePrefs | None = None, params: dict | None = None,
-                 max_expansion: int = 1000, deadline_s: float = 10.0, max_walk: int = 1_000_000):
+    def __init__(self, registry, *, prefs: LanguagePrefs | None = None, versions: VersionChoices | None = None,
+                 max_expansion: int = 1000, deadline_s: float = 10.0, max_walk: int = 1_000_000, memo=None):
         self.registry = registry
         self.prefs = prefs or LanguagePrefs([], "none", None)
         self.max_expansion = max_expansion   # codes rendered without an explicit count
@@ -21,26 +21,18 @@ class OpContext:
         # within a request, its clock started when the body had arrived (service/edge.py): parsing counts too
         own, request = time.monotonic() + deadline_s, request_clock.deadline()
         self.deadline = own if request is None else min(own, request)
-        self.set_params(params or {})
+        self.memo = memo                     # the application's expansion memo (expansion_memo.ExpansionMemo)
+        self.set_versions(versions or VersionChoices())
         self.supplements: list = []   # CodeSystem supplements applied to this operation
 
-    def set_params(self, params: dict) -> None:
-        """The operation's parameters, and the version choices they make (url -> version)."""
-        self.params = params
-        self.system_version: dict[str, str] = {}
-        self.force_version: dict[str, str] = {}
-        self.check_version: dict[str, str] = {}
-        self.valueset_version: dict[str, str] = {}   # default-valueset-version
-        for name, target in (("default-valueset-version", self.valueset_version),
-                             ("system-version", self.system_version),
-                             ("force-system-version", self.force_version),
-                             ("check-system-version", self.check_version)):
-            for value in params.get(name, []):
-                if not isinstance(value, str):
-                    continue
-                url, ver = split_canonical(value)
-                if ver:
-                    target[url] = ver
+    def set_versions(self, versions: VersionChoices) -> None:
+        """The version choices of the operation (url -> version maps for the walk)."""
+        self.versions = versions
+        self.system_version = versions.as_dict("system_version")
+        self.force_version = versions.as_dict("force_system_version")
+        self.check_version = versions.as_dict("check_system_version")
+        self.valueset_version = versions.as_dict("default_valueset_version")   # default-valueset-version
+        self.walk = WalkInputs(versions=versions, max_walk=self.max_walk)
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:

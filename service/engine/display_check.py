@@ -30,18 +30,25 @@ def check_display(cs, concept, display: str, *, prefs, lenient: bool, extra: lis
     lang_label = prefs.raw if prefs and prefs.raw else "--"
     severity = "warning" if lenient else "error"
     if prefs and not prefs.wildcard_only and not wanted:
-        if any(t == display for t, _l in all_displays):
-            return [issue("information", "invalid",
-                          f"There are no valid display names found for the code {cs.url}#{concept.code} "
-                          f"for language(s) '{lang_label}'. The display is '{display}' which is a valid "
-                          "display for the default language", tx_code="invalid-display",
-                          message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK", expression=expression)]
-        return [issue(severity, "invalid",
-                      f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. There are no valid "
-                      f"display names found for language(s) '{lang_label}'. Default display is "
-                      f"'{concept.display}'", tx_code="invalid-display",
-                      message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR", expression=expression)]
-    choices = wanted or all_displays
+        return [_none_for_language(cs, concept, display, all_displays, lang_label, severity, expression)]
+    return [_wrong_display(cs, concept, display, wanted or all_displays, lang_label, severity, expression)]
+
+
+def _none_for_language(cs, concept, display, all_displays, lang_label, severity, expression) -> dict:
+    if any(t == display for t, _l in all_displays):
+        return issue("information", "invalid",
+                     f"There are no valid display names found for the code {cs.url}#{concept.code} "
+                     f"for language(s) '{lang_label}'. The display is '{display}' which is a valid "
+                     "display for the default language", tx_code="invalid-display",
+                     message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK", expression=expression)
+    return issue(severity, "invalid",
+                 f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. There are no valid "
+                 f"display names found for language(s) '{lang_label}'. Default display is "
+                 f"'{concept.display}'", tx_code="invalid-display",
+                 message_id="NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR", expression=expression)
+
+
+def _wrong_display(cs, concept, display, choices, lang_label, severity, expression) -> dict:
     normal = " ".join(display.split())
     ws_only = any(" ".join(t.split()) == normal for t, _l in choices)
     if len(choices) == 1:
@@ -56,4 +63,4 @@ def check_display(cs, concept, display: str, *, prefs, lenient: bool, extra: lis
         text = (f"Wrong Display Name '{display}' for {cs.url}#{concept.code}. {valid} "
                 f"(for the language(s) '{lang_label}')")
         mid = "Display_Name_for__should_be_one_of__instead_of"
-    return [issue(severity, "invalid", text, tx_code="invalid-display", message_id=mid, expression=expression)]
+    return issue(severity, "invalid", text, tx_code="invalid-display", message_id=mid, expression=expression)

@@ -3,7 +3,7 @@
 The Expander resolves code systems (the only place that applies
 system-version / force-system-version / check-system-version), evaluates
 includes, excludes and imports (with cycle detection). Paging, counting and
-the text filter belong to ``accumulator``; rendering to ``expansion_render``.
+the text filter belong to ``expansion_select``; rendering to ``expansion_render``.
 """
 from __future__ import annotations
 
@@ -32,6 +32,14 @@ class Entry:
     @property
     def key(self):
         return (self.system, self.version, self.code)
+
+
+def _intersect(found: list, others: list) -> list:
+    """The entries of found that every list in others also has (by system and code)."""
+    for other in others:
+        keys = {(e.system, e.code) for e in other}
+        found = [e for e in found if (e.system, e.code) in keys]
+    return found
 
 
 def _newer(a, b) -> bool:
@@ -64,12 +72,13 @@ class Expander:
         self.used_vs_resources: list[dict] = []   # imported value sets (for their status warnings)
         self.used_supplements: list[str] = []
         self.warnings: list[tuple[str, str]] = []   # (parameter name, canonical)
+        self.unconfirmed: list[str] = []   # system#code listed by a value set, unknown to the fragment we hold
         self.multi_version_systems: set[str] = set()
         self.used_params: list[tuple[str, str]] = []   # version parameters that changed something
         self.hierarchical = True
-        vm = ctx.params.get("versionsMatch")
+        vm = ctx.versions.versions_match
         self.versions_match_set = vm is not None
-        self.versions_match = vm is not None and str(vm[0]).lower() == "true"
+        self.versions_match = vm is True
         self.versions_match_used = False
         # entries() of each value set already walked in this operation (id -> (value set, entries)): a value set
         # imported along many paths (a diamond of imports) is walked once
@@ -210,7 +219,15 @@ class Expander:
                                         f"(>{self.ctx.max_walk})", message_id="VALUESET_TOO_COSTLY")
                 elif self.versions_match and _newer(e.version, out[key].version):
                     out[key].version = e.version
-        return list(out.values())
+        result = list(out.values())
+        if len(stack) == 1:   # the value set asked about: name the listed codes the fragments cannot confirm
+            self._note_unconfirmed(result)
+        return result
+
+    def _note_unconfirmed(self, entries: list[Entry]) -> None:
+        for e in entries:
+            if e.concept is None and e.src is not None and e.cs is not None and e.cs.content == "fragment":
+                self._note(self.unconfirmed, f"{e.system}#{e.code}")
 
     def _scan_versions(self, compose: dict) -> None:
         seen: dict[str, set] = {}
@@ -231,50 +248,48 @@ class Expander:
         return out
 
     def _include(self, inc: dict, where: str, stack: tuple, host: dict, exclude: bool = False) -> list[Entry]:
+        """The entries of one include (or exclude): its concepts or filters, intersected with its imports."""
         self.ctx.check_deadline()
         system = inc.get("system")
-        imported: list[list[Entry]] = []
-        for j, ref in enumerate(inc.get("valueSet", [])):
-            self.hierarchical = False
-            sub = self.resolve_vs(ref, host)
-            if not ref.startswith("#"):
-                self._note(self.used_vs, self.vs_canonical(sub))
-                if not any(sub is r for r in self.used_vs_resources):
-                    self.used_vs_resources.append(sub)
-            try:
-                imported.append(self.entries(sub, stack))
-            except Processing as exc:
-                if exc.message_id == "VALUESET_CIRCULAR_REFERENCE" and exclude:
-                    raise Processing(f"Cyclic reference detected when excluding {ref}", tx_code="vs-invalid",
-                                     message_id="VALUESET_CIRCULAR_REFERENCE") from None
-                raise
+        imported = [self._imported(ref, stack, host, exclude) for ref in inc.get("valueSet", [])]
         if system is None:
-            if not imported:
-                return []
-            result = imported[0]
-            for other in imported[1:]:
-                keys = {(e.system, e.code) for e in other}
-                result = [e for e in result if (e.system, e.code) in keys]
-            return result
+            return _intersect(imported[0], imported[1:]) if imported else []
         cs = self.resolve_cs(system, inc.get("version"))
         if inc.get("concept"):
             self.hierarchical = False
-            found = []
-            for item in inc["concept"]:
-                concept = cs.locate(item.get("code", ""))
-                if concept is None:
-                    continue
-                found.append(self._entry(cs, concept, item))
+            found = self._listed(cs, inc["concept"], exclude)
         else:
-            filters = compile_filters(cs, inc.get("filter", []), where)
-            found = [self._entry(cs, c) for c in select(cs, filters)]
+            found = [self._entry(cs, c) for c in select(cs, compile_filters(cs, inc.get("filter", []), where))]
         if inc.get("version"):
             for e in found:
                 e.pinned = True
-        if imported:
-            for other in imported:
-                keys = {(e.system, e.code) for e in other}
-                found = [e for e in found if (e.system, e.code) in keys]
+        return _intersect(found, imported)
+
+    def _imported(self, ref: str, stack: tuple, host: dict, exclude: bool) -> list[Entry]:
+        self.hierarchical = False
+        sub = self.resolve_vs(ref, host)
+        if not ref.startswith("#"):
+            self._note(self.used_vs, self.vs_canonical(sub))
+            if not any(sub is r for r in self.used_vs_resources):
+                self.used_vs_resources.append(sub)
+        try:
+            return self.entries(sub, stack)
+        except Processing as exc:
+            if exc.message_id == "VALUESET_CIRCULAR_REFERENCE" and exclude:
+                raise Processing(f"Cyclic reference detected when excluding {ref}", tx_code="vs-invalid",
+                                 message_id="VALUESET_CIRCULAR_REFERENCE") from None
+            raise
+
+    def _listed(self, cs, items: list, exclude: bool) -> list[Entry]:
+        """Entries for the concepts an include lists. A code the fragment we hold does not have is kept as the
+        value set states it (it cannot be confirmed or denied); an exclude removes it as listed."""
+        found = []
+        for item in items:
+            concept = cs.locate(item.get("code", ""))
+            if concept is not None:
+                found.append(self._entry(cs, concept, item))
+            elif cs.content == "fragment" and isinstance(item.get("code"), str):
+                found.append(Entry(cs.url, cs.version, item["code"], item.get("display"), cs=cs, src=item))
         return found
 
     def _entry(self, cs: CodeSystemIndex, concept, item: dict | None = None) -> Entry:

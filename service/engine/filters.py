@@ -79,100 +79,37 @@ class Filter:
         self._codes: frozenset | None = None
         self._pred = self._build(where)
 
-    # ---- building ---------------------------------------------------------------
+    # ---- building: (property family, operator) -> builder tables below -----------------------------
     def _build(self, where: str):
-        cs, op, value = self.cs, self.op, self.value
-        if self.prop in CONCEPT_PROPS:
-            if op in ("is-a", "descendent-of", "is-not-a", "generalizes", "child-of", "descendent-leaf"):
-                root = cs.locate(value)
-                root_code = root.code if root else value
-                if op == "is-a":
-                    self._codes = (cs.descendants(root_code) | {root_code}) if root else frozenset()
-                elif op == "descendent-of":
-                    self._codes = cs.descendants(root_code) if root else frozenset()
-                elif op == "is-not-a":
-                    excl = (cs.descendants(root_code) | {root_code}) if root else frozenset()
-                    return lambda c: c.code not in excl
-                elif op == "generalizes":
-                    self._codes = frozenset(cs.ancestors(root_code) | {root_code}) if root else frozenset()
-                elif op == "child-of":
-                    self._codes = frozenset(root.children) if root else frozenset()
-                else:  # descendent-leaf
-                    self._codes = frozenset(c for c in cs.descendants(root_code)
-                                            if not cs.concepts[c].children) if root else frozenset()
-                codes = self._codes
-                return lambda c: c.code in codes
-            if op == "=":
-                return lambda c: c.code == value
-            if op in ("in", "not-in"):
-                wanted = {v.strip() for v in value.split(",")}
-                if op == "in":
-                    self._codes = frozenset(wanted & set(cs.concepts))
-                    return lambda c: c.code in wanted
-                return lambda c: c.code not in wanted
-            if op == "regex":
-                rx = _compile(value, cs.url)
-                return lambda c: rx.fullmatch(c.code) is not None
-            if op == "exists":
-                want = self._boolean(where)
-                return lambda c: want
-        # properties: declared or standard
+        if self.prop in CONCEPT_PROPS:   # every supported operator has a builder for the concept itself
+            return CONCEPT_OPS[self.op](self, where)
         prop = self.prop
         if not self._known_property(prop):
-            raise FilterError(f"The property '{prop}' is not defined by the code system {cs.url}, so the filter "
-                              f"'{prop} {op} {value}' cannot be evaluated", issue_code="not-supported",
-                              message_id="FILTER_PROPERTY_UNKNOWN", expression=where)
-        if prop == "display":
-            if op == "=":
-                return lambda c: c.display == value
-            if op == "regex":
-                rx = _compile(value, cs.url)
-                return lambda c: c.display is not None and rx.fullmatch(c.display) is not None
-        std = _standard_meaning(cs, prop)
-        if std == "notSelectable" and prop not in cs.property_defs:
-            prop = cs._std_code("notSelectable")   # named by its standard code, declared under another
-        if std == "inactive":
-            # the concept flag (from the inactive property or an inactive status); only the exact
-            # literals true/false are booleans ('TRUE' matches nothing)
-            attr = "inactive"
-            if op == "=":
-                if value not in ("true", "false"):
-                    return lambda c: False
-                want = value == "true"
-                return lambda c: getattr(c, attr) == want
-            if op in ("in", "not-in"):
-                wanted = {v.strip() == "true" for v in value.split(",") if v.strip() in ("true", "false")}
-                if op == "in":
-                    return lambda c: getattr(c, attr) in wanted
-                return lambda c: getattr(c, attr) not in wanted
-            if op == "exists":
-                want = self._boolean(where)
-                return lambda c: want
-        if prop == "status" and "status" not in cs.property_defs and op == "=":
-            return lambda c: (c.status or ("inactive" if c.inactive else "active")) == value
-        if prop in ("parent", "child") and prop not in cs.property_defs or std in ("parent", "child"):
-            attr = "parents" if (std or prop) == "parent" else "children"
-            if op in ("=", "in"):
-                wanted = {v.strip() for v in value.split(",")}
-                return lambda c: any(p in wanted for p in getattr(c, attr))
-            if op == "exists":
-                want = self._boolean(where)
-                return lambda c: bool(getattr(c, attr)) == want
-        if op == "exists":
-            want = self._boolean(where)
-            return lambda c: (len(c.property_values(prop)) > 0) == want
-        if op == "=":
-            return lambda c: any(_value_matches(k, v, value) for p, k, v in c.properties if p == prop)
-        if op in ("in", "not-in"):
-            wanted = {v.strip() for v in value.split(",")}
-            if op == "in":
-                return lambda c: any(_value_text(k, v) in wanted for p, k, v in c.properties if p == prop)
-            return lambda c: not any(_value_text(k, v) in wanted for p, k, v in c.properties if p == prop)
-        if op == "regex":
-            rx = _compile(value, cs.url)
-            return lambda c: any(rx.fullmatch(_value_text(k, v)) for p, k, v in c.properties if p == prop)
-        raise FilterError(f"The filter '{prop} {op} {value}' is not supported for the code system {cs.url}",
-                          issue_code="not-supported", expression=where)
+            raise FilterError(f"The property '{prop}' is not defined by the code system {self.cs.url}, so the "
+                              f"filter '{prop} {self.op} {self.value}' cannot be evaluated",
+                              issue_code="not-supported", message_id="FILTER_PROPERTY_UNKNOWN", expression=where)
+        for applies, table in PROPERTY_FAMILIES:
+            builder = table.get(self.op) if applies(self) else None
+            if builder is not None:
+                return builder(self, where)
+        raise FilterError(f"The filter '{prop} {self.op} {self.value}' is not supported for the code system "
+                          f"{self.cs.url}", issue_code="not-supported", expression=where)
+
+    def _root(self):
+        """(the concept the hierarchy operators start from or None, its code)."""
+        root = self.cs.locate(self.value)
+        return root, (root.code if root else self.value)
+
+    def _listed(self) -> set[str]:
+        return {v.strip() for v in self.value.split(",")}
+
+    @property
+    def _prop(self) -> str:
+        """The property code to read values of (a standard notSelectable may be declared under another code)."""
+        std = _standard_meaning(self.cs, self.prop)
+        if std == "notSelectable" and self.prop not in self.cs.property_defs:
+            return self.cs.std_code("notSelectable")
+        return self.prop
 
     def _boolean(self, where: str) -> bool:
         if self.value not in ("true", "false"):
@@ -195,7 +132,170 @@ class Filter:
         """Concepts possibly matching, in code-system order, if this filter can enumerate cheaply."""
         if self._codes is None:
             return None
-        return sorted((self.cs.concepts[c] for c in self._codes if c in self.cs.concepts), key=lambda c: c.order)
+        cs = self.cs
+        return sorted((cs.concept(c) for c in self._codes if cs.has(c)), key=lambda c: c.order)
+
+
+# ---- builders: each returns a predicate on Concept (and may set f._codes, the enumerable matches) ---------
+def _codes_in(f: Filter, codes: frozenset):
+    f._codes = codes
+    return lambda c: c.code in codes
+
+
+def _is_a(f, where):
+    root, code = f._root()
+    return _codes_in(f, (f.cs.descendants(code) | {code}) if root else frozenset())
+
+
+def _descendent_of(f, where):
+    root, code = f._root()
+    return _codes_in(f, f.cs.descendants(code) if root else frozenset())
+
+
+def _is_not_a(f, where):
+    root, code = f._root()
+    excluded = (f.cs.descendants(code) | {code}) if root else frozenset()
+    return lambda c: c.code not in excluded
+
+
+def _generalizes(f, where):
+    root, code = f._root()
+    return _codes_in(f, frozenset(f.cs.ancestors(code) | {code}) if root else frozenset())
+
+
+def _child_of(f, where):
+    root, _code = f._root()
+    return _codes_in(f, frozenset(root.children) if root else frozenset())
+
+
+def _descendent_leaf(f, where):
+    root, code = f._root()
+    cs = f.cs
+    return _codes_in(f, frozenset(c for c in cs.descendants(code) if not cs.concept(c).children)
+                     if root else frozenset())
+
+
+def _code_equals(f, where):
+    value = f.value
+    return lambda c: c.code == value
+
+
+def _code_in(f, where):
+    wanted = f._listed()
+    f._codes = frozenset(w for w in wanted if f.cs.has(w))
+    return lambda c: c.code in wanted
+
+
+def _code_not_in(f, where):
+    wanted = f._listed()
+    return lambda c: c.code not in wanted
+
+
+def _code_regex(f, where):
+    rx = _compile(f.value, f.cs.url)
+    return lambda c: rx.fullmatch(c.code) is not None
+
+
+def _exists_always(f, where):
+    want = f._boolean(where)
+    return lambda c: want
+
+
+CONCEPT_OPS = {"is-a": _is_a, "descendent-of": _descendent_of, "is-not-a": _is_not_a, "generalizes": _generalizes,
+               "child-of": _child_of, "descendent-leaf": _descendent_leaf, "=": _code_equals, "in": _code_in,
+               "not-in": _code_not_in, "regex": _code_regex, "exists": _exists_always}
+
+
+def _display_equals(f, where):
+    value = f.value
+    return lambda c: c.display == value
+
+
+def _display_regex(f, where):
+    rx = _compile(f.value, f.cs.url)
+    return lambda c: c.display is not None and rx.fullmatch(c.display) is not None
+
+
+def _inactive_equals(f, where):
+    # the concept flag (from the inactive property or an inactive status); only the exact literals true/false
+    # are booleans ('TRUE' matches nothing)
+    if f.value not in ("true", "false"):
+        return lambda c: False
+    want = f.value == "true"
+    return lambda c: c.inactive == want
+
+
+def _inactive_in(f, where):
+    wanted = {v.strip() == "true" for v in f.value.split(",") if v.strip() in ("true", "false")}
+    return lambda c: c.inactive in wanted
+
+
+def _inactive_not_in(f, where):
+    wanted = {v.strip() == "true" for v in f.value.split(",") if v.strip() in ("true", "false")}
+    return lambda c: c.inactive not in wanted
+
+
+def _status_equals(f, where):
+    value = f.value
+    return lambda c: (c.status or ("inactive" if c.inactive else "active")) == value
+
+
+def _links(f) -> str:
+    std = _standard_meaning(f.cs, f.prop)
+    return "parents" if (std or f.prop) == "parent" else "children"
+
+
+def _link_in(f, where):
+    attr, wanted = _links(f), f._listed()
+    return lambda c: any(p in wanted for p in getattr(c, attr))
+
+
+def _link_exists(f, where):
+    attr, want = _links(f), f._boolean(where)
+    return lambda c: bool(getattr(c, attr)) == want
+
+
+def _property_exists(f, where):
+    prop, want = f._prop, f._boolean(where)
+    return lambda c: (len(c.property_values(prop)) > 0) == want
+
+
+def _property_equals(f, where):
+    prop, value = f._prop, f.value
+    return lambda c: any(_value_matches(k, v, value) for p, k, v in c.properties if p == prop)
+
+
+def _property_in(f, where):
+    prop, wanted = f._prop, f._listed()
+    return lambda c: any(_value_text(k, v) in wanted for p, k, v in c.properties if p == prop)
+
+
+def _property_not_in(f, where):
+    prop, wanted = f._prop, f._listed()
+    return lambda c: not any(_value_text(k, v) in wanted for p, k, v in c.properties if p == prop)
+
+
+def _property_regex(f, where):
+    prop, rx = f._prop, _compile(f.value, f.cs.url)
+    return lambda c: any(rx.fullmatch(_value_text(k, v)) for p, k, v in c.properties if p == prop)
+
+
+def _is_parent_or_child(f) -> bool:
+    std = _standard_meaning(f.cs, f.prop)
+    return (f.prop in ("parent", "child") and f.prop not in f.cs.property_defs) or std in ("parent", "child")
+
+
+# property families in precedence order: (applies to the filter, operator -> builder); a family without a
+# builder for the operator leaves it to the next one
+PROPERTY_FAMILIES = [
+    (lambda f: f.prop == "display", {"=": _display_equals, "regex": _display_regex}),
+    (lambda f: _standard_meaning(f.cs, f.prop) == "inactive",
+     {"=": _inactive_equals, "in": _inactive_in, "not-in": _inactive_not_in, "exists": _exists_always}),
+    (lambda f: f.prop == "status" and "status" not in f.cs.property_defs, {"=": _status_equals}),
+    (_is_parent_or_child, {"=": _link_in, "in": _link_in, "exists": _link_exists}),
+    (lambda f: True, {"exists": _property_exists, "=": _property_equals, "in": _property_in,
+                      "not-in": _property_not_in, "regex": _property_regex}),
+]
 
 
 def compile_filters(cs: CodeSystemIndex, filters: list[dict], where: str) -> list[Filter]:
@@ -210,5 +310,5 @@ def select(cs: CodeSystemIndex, filters: list[Filter]) -> list[Concept]:
         if cands is not None and (base is None or len(cands) < len(base)):
             base = cands
     if base is None:
-        base = cs.ordered
+        base = cs.iter_concepts()
     return [c for c in base if all(f.matches(c) for f in filters)]

@@ -130,6 +130,62 @@ class Membership:
                 return None
         return hit
 
+    def unknown_code_verdict(self, vs: dict, system: str, code: str, cs_for, stack: tuple = ()) -> str | None:
+        """Is a code that its code system (a fragment) does not hold a member of vs?
+
+        The fragment's "the code may exist elsewhere" lenience concerns existence in the code system only:
+        an include of the whole system admits the code ("member"), an include that lists concepts admits
+        exactly the codes it lists, and a filter cannot be evaluated for a code nobody knows
+        ("undetermined", which is not membership). An exclude that might hold the code rules it out.
+        """
+        canon = self.expander.vs_canonical(vs)
+        if canon in stack:
+            return None
+        stack = stack + (canon,)
+        compose = vs.get("compose")
+        if compose is None:
+            found = any(c.get("system") == system and c.get("code") == code
+                        for c in _walk_contains(vs.get("expansion", {}).get("contains", [])))
+            return MEMBER if found else None
+        verdict = None
+        for inc in compose.get("include", []):
+            v = self._unknown_in_part(vs, inc, system, code, cs_for, stack)
+            if v == MEMBER:
+                verdict = MEMBER
+                break
+            verdict = verdict or v
+        if verdict != MEMBER:
+            return verdict
+        for exc in compose.get("exclude", []):
+            v = self._unknown_in_part(vs, exc, system, code, cs_for, stack)
+            if v is not None:
+                return None if v == MEMBER else UNDETERMINED
+        return MEMBER
+
+    def _unknown_in_part(self, host, inc, system, code, cs_for, stack) -> str | None:
+        verdict = MEMBER
+        if inc.get("system"):
+            if inc["system"] != system:
+                return None
+            cs = cs_for(system, inc.get("version"))
+            if cs is None or cs.content != "fragment" or cs.locate(code) is not None:
+                return None   # a code unknown to a complete version is in no include of it
+            if inc.get("concept"):
+                fold = (lambda x: x) if cs.case_sensitive else str.lower
+                if not any(fold(str(item.get("code", ""))) == fold(code) for item in inc["concept"]):
+                    return None
+            elif inc.get("filter"):
+                verdict = UNDETERMINED
+        elif not inc.get("valueSet"):
+            return None
+        for ref in inc.get("valueSet", []):
+            v = self.unknown_code_verdict(self.expander.resolve_vs(ref, host), system, code, cs_for, stack)
+            if v is None:
+                return None
+            if v == UNDETERMINED:
+                verdict = UNDETERMINED
+        return verdict
+
     def _in_include(self, host, inc, system, code, cs_for, stack, where):
         concept = None
         if inc.get("system"):
@@ -157,6 +213,10 @@ class Membership:
                 return None
             concept = concept or found
         return concept
+
+
+MEMBER = "member"
+UNDETERMINED = "undetermined"
 
 
 def _walk_contains(contains):

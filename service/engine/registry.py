@@ -9,7 +9,6 @@ import hashlib
 
 import orjson
 
-from ..cache import LRUCache
 from .codesystem import CodeSystemIndex
 from .versions import latest, matches, split_canonical
 
@@ -17,8 +16,12 @@ KINDS = ("CodeSystem", "ValueSet", "ConceptMap")
 
 
 class Registry:
-    def __init__(self, parent: "Registry | None" = None):
+    def __init__(self, parent: "Registry | None" = None, *, request_scope: bool = False):
         self.parent = parent
+        # a request's own resources (tx-resource, inline) win over the server's for versionless references;
+        # a layer of server content over packages does not: there, complete content beats fragments wherever
+        # it was loaded
+        self.request_scope = request_scope
         self._by_url: dict[str, dict[str, dict]] = {k: {} for k in KINDS}   # kind -> url -> version -> entry
         self._by_id: dict[str, dict[str, object]] = {k: {} for k in KINDS}
         self._supplements: dict[str, list[CodeSystemIndex]] = {}
@@ -44,13 +47,15 @@ class Registry:
         self.order[kind].append(entry)
         return entry
 
-    def overlay(self, resources: list[dict]) -> "Registry":
-        """A child registry whose own resources shadow this one's (request scope)."""
+    def overlay(self, resources: list[dict], *, index_cache=None) -> "Registry":
+        """A child registry whose own resources shadow this one's (request scope). index_cache (get/put, the
+        application's) keeps the CodeSystem indexes of request resources by content hash."""
         if not resources:
             return self
-        child = Registry(parent=self)
+        child = Registry(parent=self, request_scope=True)
         for res in resources:
-            child.add(res, index=_cached_index(res) if res.get("resourceType") == "CodeSystem" else None)
+            index = _index(res, index_cache) if res.get("resourceType") == "CodeSystem" else None
+            child.add(res, index=index)
         return child
 
     # ---- lookup ----------------------------------------------------------------
@@ -69,14 +74,15 @@ class Registry:
 
         Without a version the latest is chosen, among the request's own resources
         when it sent any for that url (tx-resource); for CodeSystems complete content
-        wins over fragments/examples/supplements of a later version.
+        wins over fragments/examples/supplements of a later version, whichever layer
+        (content or package) holds it: a fragment only fills in where nothing complete is loaded.
         """
         if version is None:
             url, version = split_canonical(url)
         found = self._versions(kind, url)
         if not found:
             return None
-        if version is None and self.parent is not None and self._by_url[kind].get(url):
+        if version is None and self.request_scope and self._by_url[kind].get(url):
             found = self._by_url[kind][url]   # resources sent with the request win over the server's own
         if version is not None:
             if version in found:
@@ -114,18 +120,17 @@ class Registry:
         return out
 
 
-_INDEX_CACHE = LRUCache(max_items=256, max_bytes=1 << 40)   # thread-safe; counted in items
-
-
 def content_hash(resource: dict) -> str:
     return hashlib.sha256(orjson.dumps(resource, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _cached_index(resource: dict) -> CodeSystemIndex:
-    """Index request-scoped CodeSystems once per distinct content (keyed by hash)."""
+def _index(resource: dict, cache) -> CodeSystemIndex:
+    """Index a request-scoped CodeSystem once per distinct content (keyed by hash) when there is a cache."""
+    if cache is None:
+        return CodeSystemIndex(resource)
     key = content_hash(resource)
-    hit = _INDEX_CACHE.get(key)
+    hit = cache.get(key)
     if hit is None:
         hit = CodeSystemIndex(resource)
-        _INDEX_CACHE.put(key, hit)
+        cache.put(key, hit)
     return hit

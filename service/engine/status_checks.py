@@ -13,26 +13,43 @@ MESSAGE_IDS = {"draft": "MSG_DRAFT", "experimental": "MSG_EXPERIMENTAL", "deprec
 
 
 # The value set an operation is asked about was chosen by the caller: only the end of its life (deprecated,
-# withdrawn, retired) is news. Resources it relies on (code systems, imported value sets) report every flag.
+# withdrawn, retired) is news. A resource it relies on (code system, imported value set) also reports being
+# draft or experimental, unless the value set relying on it is draft (or experimental) itself; with no value set
+# asking (CodeSystem $validate-code), every flag is reported. Draft may be said by status or by the
+# standards-status extension (every HL7 v3 code system carries standards-status draft).
 TOP_LEVEL_FLAGS = {"retired", "deprecated", "withdrawn"}
 
 
-def flags(resource: dict, *, top_level: bool = False) -> list[str]:
-    """What is worth warning about in a CodeSystem or ValueSet resource (dict)."""
+def flags(resource: dict, *, top_level: bool = False, source: dict | None = None) -> list[str]:
+    """What is worth warning about in a CodeSystem or ValueSet resource (dict), relied on by source."""
     out = _flags(resource)
-    return [f for f in out if f in TOP_LEVEL_FLAGS] if top_level else out
+    if top_level:
+        return [f for f in out if f in TOP_LEVEL_FLAGS]
+    if source is not None:
+        inherited = {f for f in _flags(source) if f in ("draft", "experimental")}
+        out = [f for f in out if f not in inherited]
+    return out
+
+
+def _standards_status(resource: dict) -> str | None:
+    for ext in resource.get("extension", []) or []:
+        if ext.get("url") == STANDARDS_STATUS:
+            return ext.get("valueCode")
+    return None
 
 
 def _flags(resource: dict) -> list[str]:
     out = []
     status = resource.get("status")
-    if status in ("draft", "retired"):
-        out.append(status)
+    std = _standards_status(resource)
+    if status == "draft" or (std == "draft" and status != "retired"):
+        out.append("draft")
+    if status == "retired":
+        out.append("retired")
     if resource.get("experimental") is True:
         out.append("experimental")
-    for ext in resource.get("extension", []) or []:
-        if ext.get("url") == STANDARDS_STATUS and ext.get("valueCode") in ("deprecated", "withdrawn"):
-            out.append(ext["valueCode"])
+    if std in ("deprecated", "withdrawn"):
+        out.append(std)
     return out
 
 
@@ -46,7 +63,7 @@ def expansion_parameters(top: dict, resources: list[dict]) -> list[dict]:
     (top), then the resources it relies on."""
     out, seen = [], set()
     for i, res in enumerate([top, *resources]):
-        for flag in flags(res, top_level=i == 0):
+        for flag in flags(res, top_level=i == 0, source=top if i else None):
             key = (flag, canonical(res))
             if key not in seen:
                 seen.add(key)
@@ -54,9 +71,9 @@ def expansion_parameters(top: dict, resources: list[dict]) -> list[dict]:
     return out
 
 
-def issues(resource: dict, *, top_level: bool = False) -> list[dict]:
-    """Information issues (status-check) for a flagged resource."""
+def issues(resource: dict, *, top_level: bool = False, source: dict | None = None) -> list[dict]:
+    """Information issues (status-check) for a flagged resource (relied on by source, if given)."""
     kind = resource.get("resourceType", "resource")
     return [issue("information", "business-rule", f"Reference to {flag} {kind} {canonical(resource)}",
                   tx_code="status-check", message_id=MESSAGE_IDS[flag])
-            for flag in flags(resource, top_level=top_level)]
+            for flag in flags(resource, top_level=top_level, source=source)]

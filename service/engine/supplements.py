@@ -8,9 +8,9 @@ from .versions import split_canonical
 VS_SUPPLEMENT = "http://hl7.org/fhir/StructureDefinition/valueset-supplement"
 
 
-def requested_supplements(params: dict, vs: dict | None) -> list[str]:
+def requested_supplements(use_supplement, vs: dict | None) -> list[str]:
     """Canonicals of supplements asked for by useSupplement or the valueset-supplement extension."""
-    out = [s for s in params.get("useSupplement", []) if isinstance(s, str)]
+    out = [s for s in use_supplement if isinstance(s, str)]
     if vs is not None:
         for ext in vs.get("extension", []):
             if ext.get("url") == VS_SUPPLEMENT and ext.get("valueCanonical"):

@@ -1,6 +1,6 @@
 """Word-prefix token index over a CodeSystemIndex, for the $expand ``filter`` parameter.
 
-Same semantics as ``accumulator.text_matcher`` applied to the texts of an entry of a
+Same semantics as ``expansion_select.text_matcher`` applied to the texts of an entry of a
 whole-code-system include (display, designation values, code): a concept matches when one of
 its texts has, for every filter term, a word that starts with the term (words and terms folded
 the same way: case- and accent-insensitive). Terms are matched per text ("pair"), so "all
@@ -23,7 +23,7 @@ from bisect import bisect_left
 
 from ..errors import Invalid
 
-_WORD = re.compile(r"[\w]+", re.UNICODE)   # the tokenisation of accumulator.text_matcher
+_WORD = re.compile(r"[\w]+", re.UNICODE)   # the tokenisation of expansion_select.text_matcher
 _ATTR = "_text_index"
 _MAX_CHAR = "\U0010ffff"
 
@@ -52,7 +52,7 @@ def terms_of(text: str | None) -> list[str] | None:
 
 
 def concept_texts(concept) -> list[str]:
-    """accumulator.entry_texts for an entry made from the concept itself (no value-set display)."""
+    """expansion_select.entry_texts for an entry made from the concept itself (no value-set display)."""
     out = []
     if concept.display:
         out.append(concept.display)
@@ -106,7 +106,7 @@ class TextIndex:
         return out
 
     def search(self, terms: list[str]) -> list[int]:
-        """Sorted concept orders (positions in cs.ordered) matching every term in one text."""
+        """Sorted concept orders (positions in code-system order) matching every term in one text."""
         if len(terms) == 1:           # one term: concept-level postings, no pair mapping
             rng = self._range(terms[0])
             if len(rng) == 1:
@@ -129,14 +129,14 @@ class TextIndex:
 def for_codesystem(cs) -> TextIndex:
     """The (lazily built, cached on the CodeSystemIndex) token index of cs."""
     idx = cs.__dict__.get(_ATTR)
-    if idx is None or idx.size != len(cs.ordered):
-        idx = TextIndex(cs.ordered)
+    if idx is None or idx.size != cs.size:
+        idx = TextIndex(list(cs.iter_concepts()))
         setattr(cs, _ATTR, idx)
     return idx
 
 
 class WholeSystem(list):
-    """Expansion entries that are exactly one code system's concepts, in order (entries[i] <-> cs.ordered[i]),
+    """Expansion entries that are exactly one code system's concepts, in order (entries[i] <-> cs.concept_at(i)),
     each made from the concept alone (no value-set display/designations). Tags a list so that
     ``select_entries`` can use the token index instead of scanning."""
 
@@ -148,11 +148,10 @@ def tag_whole_system(entries: list):
     if not entries or isinstance(entries, WholeSystem):
         return entries
     cs = entries[0].cs
-    if cs is None or len(entries) != len(cs.ordered):
+    if cs is None or len(entries) != cs.size:
         return entries
-    ordered = cs.ordered
-    for e, c in zip(entries, ordered):
-        if e.cs is not cs or e.concept is not c or e.src is not None or e.display != c.display:
+    for e, c in zip(entries, cs.iter_concepts()):
+        if e.cs is not cs or e.code != c.code or e.src is not None or e.display != c.display:
             return entries
     out = WholeSystem(entries)
     out.cs = cs
@@ -175,16 +174,16 @@ def filter_entries(entries: list, text: str | None, match, entry_texts) -> list:
     if terms is None:
         return list(entries)
     if isinstance(entries, WholeSystem):
-        return list(map(entries.__getitem__, for_codesystem(entries.cs).search(terms)))
+        return list(map(entries.__getitem__, entries.cs.text_search(text)))
     hits_by_cs: dict[int, set[int]] = {}
     out = []
     for e in entries:
         c, cs = e.concept, e.cs
         if (c is not None and cs is not None and e.src is None and e.display == c.display
-                and c.order < len(cs.ordered) and cs.ordered[c.order] is c):
+                and c.order < cs.size and cs.concept_at(c.order).code == c.code):
             hits = hits_by_cs.get(id(cs))
             if hits is None:
-                hits = hits_by_cs[id(cs)] = set(for_codesystem(cs).search(terms))
+                hits = hits_by_cs[id(cs)] = set(cs.text_search(text))
             if c.order in hits:
                 out.append(e)
         elif match(entry_texts(e)):

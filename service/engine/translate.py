@@ -27,6 +27,10 @@ from ..errors import Unresolvable
 from .versions import matches, split_canonical
 
 NOT_RELATED = "not-related-to"
+# an R4 map's own equivalence, kept beside the coarser R5 relationship (convert.py writes and reads it)
+R4_EQUIVALENCE_EXT = ("http://hl7.org/fhir/4.0/StructureDefinition/"
+                      "extension-ConceptMap.group.element.target.equivalence")
+R4_INVERSE = {"wider": "narrower", "narrower": "wider", "subsumes": "specializes", "specializes": "subsumes"}
 INVERSE = {"source-is-narrower-than-target": "source-is-broader-than-target",
            "source-is-broader-than-target": "source-is-narrower-than-target"}
 # unmapped.mode: R5 names and the R4 name ("provided") that the R4->R5 loader keeps as is
@@ -170,8 +174,8 @@ class _Finder:
                 if element.get("noMap"):
                     continue
                 for target in element.get("target", []) or []:
-                    if not self._dependencies_ok(target):
-                        continue
+                    if not target.get("code") or not self._dependencies_ok(target):
+                        continue   # a target without a code (an R4 'unmatched' with a comment) translates to nothing
                     concept = self._coding(g_tgt, g_tgt_ver, target.get("code"), target.get("display"))
                     self._add(cm, target.get("relationship"), concept, target)
             if not elements:
@@ -189,7 +193,7 @@ class _Finder:
                         concept = self._coding(g_tgt, g_tgt_ver, target.get("code"), target.get("display"))
                         self._add(cm, rel, concept, target, source=source)
                     else:
-                        self._add(cm, INVERSE.get(rel, rel), source, target)
+                        self._add(cm, INVERSE.get(rel, rel), source, target, inverse=True)
 
     def _unmapped(self, cm, group, code, g_tgt, g_tgt_ver, target_system, depth) -> None:
         unmapped = group.get("unmapped")
@@ -243,10 +247,17 @@ class _Finder:
                     return False
         return True
 
-    def _add(self, cm, relationship, concept, target, *, source=None) -> None:
+    def _add(self, cm, relationship, concept, target, *, source=None, inverse=False) -> None:
         parts: list[dict] = []
         if relationship:
-            parts.append({"name": "relationship", "valueCode": relationship})
+            part = {"name": "relationship", "valueCode": relationship}
+            equivalence = next((x.get("valueCode") for x in (target or {}).get("extension", []) or []
+                                if x.get("url") == R4_EQUIVALENCE_EXT), None)
+            if equivalence:
+                if inverse:
+                    equivalence = R4_INVERSE.get(equivalence, equivalence)
+                part["_valueCode"] = {"extension": [{"url": R4_EQUIVALENCE_EXT, "valueCode": equivalence}]}
+            parts.append(part)
         parts.append({"name": "concept", "valueCoding": concept})
         if target:
             prop_uris = {p.get("code"): p.get("uri") for p in cm.get("property", []) or [] if isinstance(p, dict)}

@@ -16,7 +16,7 @@ if str(REPO) not in sys.path:
 from service.content_checks import SEED_DOCUMENTS, check_dirs, valid_bcp47  # noqa: E402
 
 CONTENT_DIRS = [REPO / "codesystems", REPO / "valuesets", REPO / "conceptmaps"]
-VERIFIED = REPO.parent / "shared" / "reference" / "verified-codes.json"
+VERIFIED = REPO / "content" / "reference" / "verified-codes.json"
 BASE = "http://terminology.rr-all.org/fhir"
 SCT = "http://snomed.info/sct"
 SEED = SEED_DOCUMENTS[0]
@@ -28,8 +28,7 @@ def _fmt(problems) -> str:
 
 # ---------------------------------------------------------------- repo content
 def test_repo_content_has_no_problems():
-    if not VERIFIED.is_file():
-        pytest.skip(f"verified codes file missing: {VERIFIED}")
+    assert VERIFIED.is_file(), "the verified codes are project data: content/reference/verified-codes.json"
     problems = check_dirs(CONTENT_DIRS, VERIFIED)
     assert problems == [], "content problems:\n" + _fmt(problems)
 
@@ -76,8 +75,6 @@ def test_external_fragments_hold_only_verified_codes():
     frags = [json.loads(f.read_text(encoding="utf-8")) for f in (REPO / "codesystems").glob("*-verified-fragment.json")]
     assert {r["url"] for r in frags} >= {"http://hl7.org/fhir/sid/icd-10-cm", "http://snomed.info/sct"}
     assert all(r["content"] == "fragment" for r in frags)
-    if not VERIFIED.exists():
-        pytest.skip("verified-codes.json not available")
     verified = json.loads(VERIFIED.read_text(encoding="utf-8"))
     known = {(e["system"], e["code"]): e["display"] for e in verified["codes"] + verified.get("other_system_codes", [])}
     for r in frags:
@@ -91,7 +88,7 @@ def test_an_unverified_code_in_an_external_fragment_is_reported(tmp_path):
     d = tmp_path / "content"
     d.mkdir()
     (d / "CodeSystem-x-frag.json").write_text(json.dumps(frag))
-    msgs = _messages(check_dirs([d], VERIFIED if VERIFIED.exists() else None))
+    msgs = _messages(check_dirs([d], VERIFIED))
     assert "must be published as a fragment" in msgs
     assert "999999999" in msgs
 
@@ -123,6 +120,7 @@ def _codesystem():
 def _valueset():
     return {
         "resourceType": "ValueSet", "id": "t-vs", "url": f"{BASE}/ValueSet/t-vs", "status": "active",
+        "title": "Test set", "description": "Everything under root.", "purpose": "Testing the checks.",
         "compose": {"include": [
             {"system": f"{BASE}/CodeSystem/t-cs", "filter": [{"property": "concept", "op": "is-a", "value": "root"}]},
             {"system": SCT, "concept": [{"code": "123", "display": "Thing"}]},
@@ -305,3 +303,66 @@ def test_invalid_json_and_invalid_fhir_are_reported(tmp_path):
     problems = _run(tmp_path, cs=cs)
     msgs = _messages(problems)
     assert "not valid JSON" in msgs and "FHIR R4" in msgs, msgs
+
+
+# ---------------------------------------------------------------- wording and attribution
+def test_british_spelling_in_us_text_is_reported(tmp_path):
+    cs = _codesystem()
+    cs["concept"][0]["concept"][1]["definition"] = "Cells that characterise the leukaemia."
+    cs["concept"][0]["concept"][0]["designation"].append({"language": "en", "value": "Anaemia sign"})
+    msgs = _messages(_run(tmp_path, cs=cs))
+    assert "British spelling characterise, leukaemia" in msgs and "British spelling Anaemia" in msgs, msgs
+
+
+def test_proper_name_with_british_spelling_is_allowed(tmp_path):
+    cs = _codesystem()
+    cs["concept"][0]["concept"][1]["definition"] = "Figures attributed to Leukaemia Care."
+    assert _run(tmp_path, cs=cs) == []
+
+
+def test_missing_or_american_en_gb_designation_is_reported(tmp_path):
+    cs = _codesystem()
+    cs["concept"][0]["concept"][1]["display"] = "Leukemia cells"
+    cs["concept"][0]["display"] = "Anemia"
+    cs["concept"][0]["designation"] = [{"language": "en-GB", "value": "Anemia"}]
+    msgs = _messages(_run(tmp_path, cs=cs))
+    assert "no en-GB designation (expected 'Leukaemia cells')" in msgs, msgs
+    assert "en-GB designation ['Anemia'] has American spelling" in msgs, msgs
+
+
+def _label(seed_file: str) -> str:
+    from service.content_checks import SEED_LABELS
+    return next(label for label, f in SEED_LABELS.items() if f == seed_file)
+
+
+def test_statement_attributed_to_an_uncited_document_is_reported(tmp_path):
+    cs = _codesystem()
+    cs["property"].append({"code": "document-view", "type": "string"})
+    cs["concept"][0]["concept"][0]["property"] += [
+        {"code": "document-view", "valueString": "The Together resource: says something"},
+        {"code": "document-view", "valueString": "no seed named here"},
+        {"code": "document-view", "valueString": f"{_label(SEED)}: cited, so fine"}]
+    msgs = _messages(_run(tmp_path, cs=cs))
+    assert "attributed to the Together resource, which the concept does not cite" in msgs, msgs
+    assert "does not start with a seed document's name" in msgs, msgs
+    assert msgs.count("document-view") == 2, msgs
+
+
+def test_valueset_without_title_description_or_purpose_is_reported(tmp_path):
+    vs = _valueset()
+    del vs["purpose"]
+    vs["description"] = " "
+    msgs = _messages(_run(tmp_path, vs=vs))
+    assert "needs a purpose" in msgs and "needs a description" in msgs and "needs a title" not in msgs, msgs
+
+
+def test_definitions_and_statements_name_documents_for_people():
+    """People read "Leukaemia Care says", not "003 says" (the build writes each seed's label)."""
+    import re
+
+    bare = re.compile(r"(?<![\w/.-])00[0-4](?![\w-])")
+    for f in sorted((REPO / "codesystems").glob("CodeSystem-rr-all-*.json")):
+        for c in json.loads(f.read_text(encoding="utf-8"))["concept"]:
+            texts = [c.get("definition", "")] + [p.get("valueString", "") for p in c.get("property", [])
+                                                 if p["code"] != "source-document"]
+            assert not any(bare.search(t) for t in texts), (f.name, c["code"])

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import copy
 
-from service.convert import (CONTAINS_PROP_EXT, EXP_PROP_EXT, FILTER_OP_EXT, r4_to_r5, r5_to_r4)
+import pytest
+
+from service.convert import (CONTAINS_PROP_EXT, EQUIVALENCE_EXT, EXP_PROP_EXT, FILTER_OP_EXT, r4_to_r5, r5_to_r4,
+                             translate_result_r5_to_r4)
 
 
 def vs_with_filter(op):
@@ -73,14 +76,54 @@ def test_concept_map_equivalence_to_relationship():
     assert target["relationship"] == "source-is-narrower-than-target" and "equivalence" not in target
 
 
-def test_concept_map_round_trip_for_lossless_equivalences():
+ALL_R4_EQUIVALENCES = ("relatedto", "equivalent", "equal", "wider", "subsumes", "narrower", "specializes",
+                       "inexact", "unmatched", "disjoint")
+
+
+@pytest.mark.parametrize("eq", ALL_R4_EQUIVALENCES)
+def test_every_r4_equivalence_survives_the_round_trip(eq):
+    r4 = r4_map(eq)
+    assert r5_to_r4(r4_to_r5(copy.deepcopy(r4))) == r4
+
+
+@pytest.mark.parametrize("eq,rel", [("equal", "equivalent"), ("subsumes", "source-is-narrower-than-target"),
+                                    ("specializes", "source-is-broader-than-target"), ("inexact", "related-to")])
+def test_lossy_equivalences_get_the_matching_r5_relationship_and_keep_the_r4_code(eq, rel):
+    target = r4_to_r5(r4_map(eq))["group"][0]["element"][0]["target"][0]
+    assert target["relationship"] == rel
+    assert target["extension"] == [{"url": EQUIVALENCE_EXT, "valueCode": eq}]
+
+
+def test_lossless_equivalences_carry_no_extension():
     for eq in ("relatedto", "equivalent", "wider", "narrower", "disjoint"):
-        r4 = r4_map(eq)
-        assert r5_to_r4(r4_to_r5(copy.deepcopy(r4))) == r4, eq
+        assert "extension" not in r4_to_r5(r4_map(eq))["group"][0]["element"][0]["target"][0], eq
+
+
+def test_translate_results_report_the_maps_own_r4_equivalence():
+    r5 = {"resourceType": "Parameters", "parameter": [{"name": "match", "part": [
+        {"name": "relationship", "valueCode": "equivalent",
+         "_valueCode": {"extension": [{"url": EQUIVALENCE_EXT, "valueCode": "equal"}]}},
+        {"name": "concept", "valueCoding": {"code": "M"}}]}]}
+    parts = translate_result_r5_to_r4(r5)["parameter"][0]["part"]
+    assert parts[0] == {"name": "equivalence", "valueCode": "equal"}
+
+
+def test_contained_resources_are_converted_like_top_level_ones():
+    r5_map = r4_to_r5(r4_map("narrower"))
+    vs = {"resourceType": "ValueSet", "id": "v", "contained": [dict(r5_map, id="m")]}
+    r4 = r5_to_r4(copy.deepcopy(vs))
+    target = r4["contained"][0]["group"][0]["element"][0]["target"][0]
+    assert target == {"code": "d", "equivalence": "narrower"}
+    # any resource's contained resources, not only a ValueSet's, and in both directions
+    cs = {"resourceType": "CodeSystem", "contained": [r4_map("equal")]}
+    assert r4_to_r5(cs)["contained"][0]["group"][0]["element"][0]["target"][0]["relationship"] == "equivalent"
+    assert "relationship" not in str(r5_to_r4(r4_to_r5(cs)))
 
 
 def test_concept_map_unmatched_becomes_no_map_and_back():
-    r5 = r4_to_r5(r4_map("unmatched"))
+    r4 = r4_map("unmatched")
+    del r4["group"][0]["element"][0]["target"][0]["code"]   # "no match": a target without a code
+    r5 = r4_to_r5(r4)
     element = r5["group"][0]["element"][0]
     assert element.get("noMap") is True and "target" not in element
     back = r5_to_r4(r5)
@@ -111,3 +154,11 @@ def test_other_resources_pass_unchanged():
     oo = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid"}]}
     assert r5_to_r4(oo) == oo and r4_to_r5(oo) == oo
     assert r4_to_r5("text") == "text"
+
+
+def test_an_unmatched_target_with_a_comment_keeps_it():
+    r4 = r4_map("unmatched")
+    r4["group"][0]["element"][0]["target"] = [{"equivalence": "unmatched", "comment": "pending"}]
+    r5 = r4_to_r5(copy.deepcopy(r4))
+    assert r5["group"][0]["element"][0]["target"][0]["relationship"] == "not-related-to"
+    assert r5_to_r4(r5) == r4

@@ -1,10 +1,12 @@
-"""service.engine.expand (Expander) and service.engine.accumulator (filter, count, page, render)."""
+"""service.engine.expand (Expander) , expansion_select (filter, count, page) and expansion_render."""
 from __future__ import annotations
 
 import pytest
 
 from helpers import ANIMALS, LETTERS, VERSIONED, codes, load_fixture, vs_url
-from service.engine.accumulator import page, render, select_entries, text_matcher
+from service import params as P
+from service.engine.expansion_render import render
+from service.engine.expansion_select import page, select_entries, text_matcher
 from service.engine.expand import CodeSystemMissing, Expander
 from service.errors import Processing, TooCostly
 
@@ -145,7 +147,7 @@ def test_deadline_is_checked(make_ctx):
         entries(make_ctx, "animals-all", deadline_s=-1.0)
 
 
-# ---- accumulator: text filter, activeOnly, paging ---------------------------------------
+# ---- expansion_select: text filter, activeOnly, paging ---------------------------------------
 def test_text_matcher_is_word_prefix_case_and_accent_insensitive():
     m = text_matcher("col PAR")
     assert m(["Colorful parrot"])
@@ -199,7 +201,7 @@ def _render(make_ctx, vid, *, params=None, offset=0, count=None, text=None, acti
     es = exp.entries(vs)
     sel = select_entries(es, active_only=active_only, text=text, exclude_not_for_ui=False)
     paged = page(sel, offset=offset, count=count, max_size=1000, canonical=exp.vs_canonical(vs))
-    return render(vs, exp, sel, paged, params=params or {}, prefs=ctx.prefs, offset=offset, count=count,
+    return render(vs, exp, sel, paged, request=P.expand(params or {}), prefs=ctx.prefs, offset=offset, count=count,
                   nested=nested)
 
 
@@ -304,7 +306,8 @@ def test_value_set_extensions_are_part_of_the_definition(make_ctx):
         exp = Expander(ctx)
         sel = select_entries(exp.entries(vs), active_only=False, text=None, exclude_not_for_ui=False)
         paged = page(sel, offset=0, count=None, max_size=1000, canonical=exp.vs_canonical(vs))
-        return render(vs, exp, sel, paged, params=params, prefs=ctx.prefs, offset=0, count=None, nested=False)
+        return render(vs, exp, sel, paged, request=P.expand(params), prefs=ctx.prefs, offset=0, count=None,
+                      nested=False)
 
     defined = render_with({"includeDefinition": [True]})
     assert defined["extension"] == ext and "compose" in defined
@@ -323,7 +326,7 @@ def test_default_valueset_version_pins_an_import_and_is_echoed(make_ctx):
     vs = ctx.registry.by_id("ValueSet", "mammals-and-letters")
     exp = Expander(ctx)
     sel = select_entries(exp.entries(vs), active_only=False, text=None, exclude_not_for_ui=False)
-    out = render(vs, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="x"), params=params,
+    out = render(vs, exp, sel, page(sel, offset=0, count=None, max_size=100, canonical="x"), request=P.expand(params),
                  prefs=ctx.prefs, offset=0, count=None, nested=False)
     assert {"name": "default-valueset-version", "valueUri": f"{MAMMALS}|1.0.0"} in out["expansion"]["parameter"]
     # not echoed when it decided nothing
@@ -351,6 +354,33 @@ def test_a_pinned_import_that_does_not_exist_is_reported_as_pinned(make_ctx):
     assert issue["details"]["text"] == f"A definition for the value Set '{MAMMALS}|9.9.9' could not be found"
     assert issue["extension"][0]["valueString"] == "Unable_to_resolve_value_Set_"
 
+
+def test_codes_a_value_set_lists_from_a_fragment_are_kept_and_flagged(fragment_ctx):
+    """Never drop listed codes silently: the value set states them; the fragment cannot confirm them."""
+    from helpers import FRAG
+
+    vs = fragment_ctx.registry.resolve("ValueSet", "http://x/vs/listed")
+    exp = Expander(fragment_ctx)
+    entries = exp.entries(vs)
+    assert [e.code for e in entries] == ["a", "z"]
+    assert exp.unconfirmed == [f"{FRAG}#z"]
+    out = render(vs, exp, entries, entries, request=P.expand({}), prefs=fragment_ctx.prefs, offset=0, count=None, nested=False)
+    assert out["expansion"]["total"] == 2
+    reason = [x["valueString"] for x in out["expansion"]["extension"] if x["url"].endswith("unclosed-reason")][0]
+    assert f"{FRAG}#z" in reason and "not confirmed" in reason
+    # an exclude that lists a code the fragment does not hold removes it
+    vs_minus = fragment_ctx.registry.resolve("ValueSet", "http://x/vs/whole-minus-z")
+    assert [e.code for e in Expander(fragment_ctx).entries(vs_minus)] == ["a", "b"]
+
+
+def test_an_exclude_removes_a_listed_code_the_fragment_does_not_hold(fragment_ctx):
+    from helpers import FRAG, fragment_vs
+
+    vs = fragment_vs("listed-minus-z", {"system": FRAG, "concept": [{"code": "a"}, {"code": "z"}]},
+                     exclude=[{"system": FRAG, "concept": [{"code": "z"}]}])
+    exp = Expander(fragment_ctx)
+    assert [e.code for e in exp.entries(vs)] == ["a"]
+    assert exp.unconfirmed == []   # only what the expansion holds is named
 
 def test_a_diamond_of_imports_is_walked_once(make_ctx, registry):
     """Issue #14 defect 8: 26 value sets, each importing the next twice, ran the whole 10 s deadline (2**25

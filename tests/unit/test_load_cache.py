@@ -1,4 +1,4 @@
-"""Load cache (content.py) and memoised expansions (engine/expansion_cache.py)."""
+"""Load cache (content.py) and memoised expansions (engine/expansion_memo.py)."""
 from __future__ import annotations
 
 import json
@@ -63,60 +63,6 @@ def test_the_cache_can_be_switched_off(tmp_path, monkeypatch):
     assert reg.load_stats["validated"] > 0
     monkeypatch.setenv("RRALL_CACHE_DIR", str(tmp_path))
     assert cache_dir() == tmp_path
-
-
-def test_memoised_expansion_renders_the_same_as_a_fresh_one(registry, make_ctx):
-    from service import operations as ops
-    from service.engine import expansion_cache
-
-    def run():
-        params = {"url": [vs_url("no-birds")]}
-        out = ops.expand(make_ctx(params), params)
-        out["expansion"].pop("identifier")
-        out["expansion"].pop("timestamp")
-        return out
-    expansion_cache.clear()
-    fresh = run()
-    cached = run()
-    assert cached == fresh
-    assert any(p["name"] == "used-codesystem" for p in cached["expansion"]["parameter"])
-
-
-def test_inline_and_overlay_value_sets_are_not_memoised(registry, make_ctx):
-    from service import operations as ops
-    from service.engine import expansion_cache
-    from helpers import load_fixture
-
-    expansion_cache.clear()
-    vs = load_fixture("ValueSet-pets.json")
-    params = {"valueSet": [vs]}
-    ops.expand(make_ctx(params), params)
-    assert len(expansion_cache._cache) == 0
-    params = {"url": [vs_url("pets")]}
-    ops.expand(make_ctx(params), params)
-    assert len(expansion_cache._cache) == 1
-
-
-def test_prewarmed_expansions_are_pinned_and_survive_eviction(registry, make_ctx, monkeypatch):
-    from service import operations as ops
-    from service.engine import expansion_cache
-
-    expansion_cache.clear()
-    # animals-all is one whole code system: with a low threshold prewarm prepares it
-    assert expansion_cache.prewarm(registry, max_expansion=1000, min_concepts=1) >= 1
-    pinned = dict(expansion_cache._pinned)
-    assert pinned and not expansion_cache._cache
-    monkeypatch.setattr(expansion_cache, "MAX_ITEMS", 1)
-    for vid in ("pets", "mammals", "no-birds"):   # more than MAX_ITEMS other expansions
-        params = {"url": [vs_url(vid)]}
-        ops.expand(make_ctx(params), params)
-    assert len(expansion_cache._cache) == 1 and expansion_cache._pinned == pinned
-    # and a request for the pinned one is answered from it (no new memo entry)
-    params = {"url": [vs_url("animals-all")]}
-    before = dict(expansion_cache._cache)
-    ops.expand(make_ctx(params), params)
-    assert expansion_cache._cache.keys() == before.keys()
-    expansion_cache.clear()
 
 
 def test_large_code_systems_keep_their_concepts_on_disk_only(monkeypatch, tmp_path):

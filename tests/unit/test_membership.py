@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ANIMALS
+from helpers import ANIMALS, FRAG, FRAGMENT_CS, fragment_vs
 from service.engine.expand import Expander
 from service.engine.membership import Membership
 from service.errors import Processing
@@ -36,6 +36,32 @@ def test_cycles_are_detected_through_imports(make_ctx):
         Membership(Expander(ctx)).check_cycles(vs)
     assert info.value.message_id == "VALUESET_CIRCULAR_REFERENCE"
 
+
+# ---- codes a fragment does not hold (issue: enumerations must not be widened) -------------------------
+@pytest.mark.parametrize("vid,code,verdict", [
+    ("whole", "y", "member"),              # the whole system: the code may exist in the full system
+    ("listed", "y", None),                 # an enumeration holds exactly what it lists
+    ("listed", "z", "member"),             # ... including a listed code the fragment does not hold
+    ("filtered", "y", "undetermined"),     # a filter cannot be evaluated for an unknown code
+    ("imports-whole", "y", "member"),
+    ("imports-listed", "y", None),
+    ("imports-listed", "z", "member"),
+    ("whole-minus-z", "z", None),
+    ("whole-minus-z", "y", "member"),
+    ("whole-minus-filter", "y", "undetermined"),
+])
+def test_unknown_code_verdict(fragment_ctx, vid, code, verdict):
+    vs = fragment_ctx.registry.resolve("ValueSet", f"http://x/vs/{vid}")
+    cs_for = lambda s, v: fragment_ctx.registry.resolve("CodeSystem", s, v)  # noqa: E731
+    assert Membership(Expander(fragment_ctx)).unknown_code_verdict(vs, FRAG, code, cs_for) == verdict
+
+
+def test_a_complete_code_system_never_admits_an_unknown_code(make_ctx, registry):
+    complete = dict(FRAGMENT_CS, url="http://x/complete", content="complete")
+    vs = fragment_vs("complete-whole", {"system": "http://x/complete"})
+    ctx = make_ctx(reg=registry.overlay([complete, vs]))
+    cs_for = lambda s, v: ctx.registry.resolve("CodeSystem", s, v)  # noqa: E731
+    assert Membership(Expander(ctx)).unknown_code_verdict(vs, "http://x/complete", "y", cs_for) is None
 
 def test_a_diamond_of_imports_answers_membership_at_once(make_ctx, registry):
     """Issue #14 defect 8: membership, systems and the cycle check walked every one of the 2**25 paths."""

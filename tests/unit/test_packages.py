@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ANIMALS
+from helpers import ANIMALS, CORE
 from pkgfixture import OBS_STATUS_CS, OBS_STATUS_VS, PROFILE, make_package, tiny_resources
 from service import packages as P
 from service.bundles import build_package
 from service.convert import r5_to_r4
 
-CORE = Path(__file__).resolve().parents[3] / "shared" / "packages" / "hl7.fhir.r4.core-4.0.1.tgz"
 OBS = "http://hl7.org/fhir/StructureDefinition/Observation"
 
 
@@ -136,7 +135,6 @@ def test_build_package_round_trips_and_is_deterministic(registry, tmp_path):
     assert all(f["filename"].endswith(".json") and f.get("url") for f in index["files"])
 
 
-@pytest.mark.skipif(not CORE.is_file(), reason="hl7.fhir.r4.core package not present in ../shared/packages")
 def test_real_core_package_loads_fast_when_cached(tmp_path, registry):
     cache = tmp_path / "cache"
     cold = P.load_package(CORE, cache)

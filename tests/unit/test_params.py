@@ -49,7 +49,8 @@ def test_coerce_booleans(raw, expected):
     assert P.coerce({"activeOnly": [raw]})["activeOnly"] == [expected]
 
 
-@pytest.mark.parametrize("raw,expected", [("10", 10), (7, 7), ("0", 0)])
+@pytest.mark.parametrize("raw,expected", [("10", 10), (7, 7), ("0", 0), (2147483647, 2147483647),
+                                          ("2147483647", 2147483647), (5.0, 5)])
 def test_coerce_integers(raw, expected):
     assert P.coerce({"count": [raw]})["count"] == [expected]
 
@@ -60,6 +61,23 @@ def test_coerce_bad_values_are_invalid(name, raw):
     with pytest.raises(Invalid) as info:
         P.coerce({name: [raw]})
     assert name in info.value.message and info.value.status == 400
+
+
+@pytest.mark.parametrize("raw", ["100000000000000000000", 10**20, 1e40, 2**31, "2147483648", 2**63, True, 1.5,
+                                 "+", "1e3", "\u0661\u0662"])
+def test_integers_outside_fhirs_32_bit_range_are_refused_quoting_the_value(raw):
+    for name in ("count", "offset"):
+        with pytest.raises(Invalid) as info:
+            P.coerce({name: [raw]})
+        assert info.value.status == 400
+        assert f"'{name}'" in info.value.message and "2147483647" in info.value.message
+        assert "[" not in info.value.message.split(":", 1)[1].split("(")[0]   # the value, not a Python list
+
+
+def test_search_integers_share_the_rule():
+    assert P.integer("_count", "20") == 20
+    with pytest.raises(Invalid):
+        P.integer("_count", "99999999999")
 
 
 def test_coerce_leaves_other_parameters_alone():

@@ -132,3 +132,22 @@ def test_request_resources_win_over_the_servers_own_for_versionless_references()
     assert request.resolve("ValueSet", "http://x/vs")["version"] == "1.0.0"
     assert request.resolve("ValueSet", "http://x/vs", "9.0.0")["version"] == "9.0.0"   # still reachable by version
     assert server.resolve("ValueSet", "http://x/vs")["version"] == "9.0.0"
+
+
+def test_a_complete_package_code_system_beats_a_content_fragment_of_it():
+    """Server content layered over packages: a fragment in the content does not shadow the complete system of
+    a package (only a request's own resources win by being the request's)."""
+    from service.engine.registry import Registry
+
+    package = Registry()
+    package.add({"resourceType": "CodeSystem", "url": "http://x/cs", "version": "4.0.1", "content": "complete",
+                 "concept": [{"code": "a"}, {"code": "b"}]})
+    content = Registry(parent=package)
+    content.add({"resourceType": "CodeSystem", "url": "http://x/cs", "content": "fragment",
+                 "concept": [{"code": "a"}]})
+    assert content.resolve("CodeSystem", "http://x/cs").content == "complete"
+    assert content.resolve("CodeSystem", "http://x/cs").locate("b") is not None
+    # a request that sends its own fragment still gets it
+    request = content.overlay([{"resourceType": "CodeSystem", "url": "http://x/cs", "content": "fragment",
+                                "concept": [{"code": "z"}]}])
+    assert request.resolve("CodeSystem", "http://x/cs").locate("z") is not None

@@ -162,3 +162,13 @@ def test_resource_from_parameters():
         {"name": "resource", "resource": {"resourceType": "Patient"}}, {"name": "profile", "valueUri": "http://x"}]})
     assert res == {"resourceType": "Patient"} and prof == "http://x"
     assert resource_from_parameters({"resourceType": "Parameters", "parameter": "junk"}) == (None, None)
+
+
+def test_binding_messages_read_as_plain_english(validate):
+    two = validate(obs(component=[{"code": {"coding": [{"system": ANIMALS, "code": "tree"},
+                                                      {"system": ANIMALS, "code": "oak"}]}}]))
+    text = where(two, "Observation.component[0].code")[0]["details"]["text"]
+    assert text.startswith(f"None of the codes '{ANIMALS}#tree, {ANIMALS}#oak' is in the value set")
+    one = validate(obs(component=[{"code": {"coding": [{"system": ANIMALS, "code": "tree"}]}}]))
+    assert where(one, "Observation.component[0].code")[0]["details"]["text"].startswith(
+        f"The code '{ANIMALS}#tree' is not in the value set")

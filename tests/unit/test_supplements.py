@@ -14,7 +14,7 @@ SUPPLEMENT = f"{BASE}/CodeSystem/animals-supplement"
 def test_requested_from_parameter_and_valueset_extension():
     vs = {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/valueset-supplement",
                          "valueCanonical": "http://x/sup2"}]}
-    got = requested_supplements({"useSupplement": ["http://x/sup1", "http://x/sup1"]}, vs)
+    got = requested_supplements(("http://x/sup1", "http://x/sup1"), vs)
     assert got == ["http://x/sup1", "http://x/sup2"]
 
 

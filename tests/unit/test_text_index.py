@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.engine import text_index
-from service.engine.accumulator import entry_texts, select_entries, text_matcher
+from service.engine.expansion_select import entry_texts, select_entries, text_matcher
 from service.engine.codesystem import CodeSystemIndex
 from service.engine.expand import Entry
 
@@ -118,13 +118,11 @@ def test_the_index_is_built_once_and_kept_on_the_code_system():
     assert first.tokens == sorted(first.tokens)
 
 
-def test_fixture_registry_expansions_use_the_same_semantics(registry, make_ctx):
-    from service import operations as ops
+def test_fixture_registry_expansions_use_the_same_semantics(registry, run_expand):
     from helpers import vs_url
 
     for text in ["do", "Hund", "colo", "p", "zz", "bird par"]:
-        params = {"url": [vs_url("animals-all")], "filter": [text]}
-        out = ops.expand(make_ctx(params), params)
+        out = run_expand({"url": [vs_url("animals-all")], "filter": [text]})
         got = [c["code"] for c in out["expansion"].get("contains", [])]
         cs = registry.resolve("CodeSystem", "http://example.org/fhir/CodeSystem/animals")
         assert got == _linear(_entries(cs), text), text

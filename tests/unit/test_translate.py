@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from service import translate_params  # noqa: E402
+from service import operations, params as P  # noqa: E402
 from service.engine.context import OpContext  # noqa: E402
 from service.engine.registry import Registry  # noqa: E402
 from service.engine.translate import translate  # noqa: E402
@@ -191,29 +191,27 @@ def test_inline_maps_replace_registry_maps(ctx):
 
 # ---- parameter mapping -----------------------------------------------------------------
 def test_params_r4_code_system_targetsystem():
-    [call] = translate_params.engine_calls({"code": ["x"], "system": [SRC], "targetsystem": [TGT_A],
-                                            "url": [f"{MAP1}|1.0"]})
-    assert (call["source_code"], call["source_system"], call["target_system"]) == ("x", SRC, TGT_A)
-    assert (call["map_url"], call["map_version"], call["reverse"]) == (MAP1, "1.0", False)
+    [call] = P.translate({"code": ["x"], "system": [SRC], "targetsystem": [TGT_A], "url": [f"{MAP1}|1.0"]}).calls
+    assert (call.source_code, call.source_system, call.target_system) == ("x", SRC, TGT_A)
+    assert (call.map_url, call.map_version, call.reverse) == (MAP1, "1.0", False)
 
 
 def test_params_r4_reverse_flag():
-    [call] = translate_params.engine_calls({"coding": [{"system": TGT_A, "code": "a1"}], "reverse": [True]})
-    assert call["reverse"] is True and call["reverse_shape"] == "source" and call["source_system"] == TGT_A
+    [call] = P.translate({"coding": [{"system": TGT_A, "code": "a1"}], "reverse": [True]}).calls
+    assert call.reverse is True and call.reverse_shape == "source" and call.source_system == TGT_A
 
 
 def test_params_r5_target_code_is_reverse_with_source_system_restriction():
-    [call] = translate_params.engine_calls({"targetCode": ["a1"], "targetSystem": [TGT_A],
-                                            "sourceSystem": [SRC]})
-    assert call["reverse"] is True and call["reverse_shape"] == "target"
-    assert (call["source_code"], call["source_system"], call["target_system"]) == ("a1", TGT_A, SRC)
+    [call] = P.translate({"targetCode": ["a1"], "targetSystem": [TGT_A], "sourceSystem": [SRC]}).calls
+    assert call.reverse is True and call.reverse_shape == "target"
+    assert (call.source_code, call.source_system, call.target_system) == ("a1", TGT_A, SRC)
 
 
 def test_params_codeable_concept_translates_every_coding(ctx):
     cc = {"coding": [{"system": SRC, "code": "x"}, {"system": SRC, "code": "nomap"}]}
-    calls = translate_params.engine_calls({"sourceCodeableConcept": [cc]})
-    assert [c["source_code"] for c in calls] == ["x", "nomap"]
-    res = translate_params.run(ctx, {"sourceCodeableConcept": [cc], "targetSystem": [TGT_B]})
+    calls = P.translate({"sourceCodeableConcept": [cc]}).calls
+    assert [c.source_code for c in calls] == ["x", "nomap"]
+    res = operations.translate(ctx, P.translate({"sourceCodeableConcept": [cc], "targetSystem": [TGT_B]}))
     assert {m[1] for m in _matches(res)} == {"b1", "b2"}
 
 
@@ -226,7 +224,7 @@ def test_params_codeable_concept_translates_every_coding(ctx):
 ])
 def test_params_invalid(params):
     with pytest.raises(Invalid):
-        translate_params.engine_calls(params)
+        P.translate(params)
 
 
 def test_other_map_chains_that_loop_are_walked_once(make_ctx):

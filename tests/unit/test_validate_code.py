@@ -1,14 +1,18 @@
 """service.engine.validate_code: results are data (a Parameters dict), never exceptions."""
 from __future__ import annotations
 
-from helpers import ANIMALS, LETTERS, VERSIONED, param, params_named
+import pytest
+
+from helpers import ANIMALS, FRAG, LETTERS, VERSIONED, param, params_named
+from service import params as P
 from service.engine.validate_code import CodeValidator
 
 
 def validate(make_ctx, vid, coding, *, kind="Coding", params=None, lang=None):
     ctx = make_ctx(params=params or {}, lang=lang)
     vs = ctx.registry.by_id("ValueSet", vid) if vid else None
-    return CodeValidator(ctx, vs).validate(kind, [coding])
+    options = P.validate_code(params or {}, on_codesystem=vid is None).options
+    return CodeValidator(ctx, vs, options).validate(kind, [coding])
 
 
 def validate_cc(make_ctx, vid, cc):
@@ -185,12 +189,39 @@ def test_result_parameters_have_one_result(make_ctx):
 
 
 def test_codesystem_validation_with_active_only_does_not_mention_a_value_set(make_ctx):
-    from service.engine.validate_code import CodeValidator
-
-    ctx = make_ctx(params={"activeOnly": [True]})
+    ctx = make_ctx()
     cs = ctx.registry.resolve("CodeSystem", ANIMALS)
     inactive = next((c.code for c in cs.ordered if c.inactive), None)
     assert inactive is not None
-    out = CodeValidator(ctx, None).validate("Coding", [{"system": ANIMALS, "code": inactive}])
+    options = P.validate_code({"activeOnly": [True]}, on_codesystem=True).options
+    out = CodeValidator(ctx, None, options).validate("Coding", [{"system": ANIMALS, "code": inactive}])
     assert param(out, "result") is False
     assert "not-in-vs" not in tx_codes(out) and "value set" not in (param(out, "message") or "")
+
+
+# ---- the fragment lenience decides existence, never membership of an enumeration ---------------------
+@pytest.mark.parametrize("vid,code,valid", [("whole", "y", True), ("listed", "y", False), ("listed", "z", True),
+                                            ("filtered", "y", False), ("whole-minus-z", "z", False)])
+def test_validate_unknown_codes_of_a_fragment(fragment_ctx, vid, code, valid):
+    vs = fragment_ctx.registry.resolve("ValueSet", f"http://x/vs/{vid}")
+    out = CodeValidator(fragment_ctx, vs).validate("Coding", [{"system": FRAG, "code": code}])
+    assert param(out, "result") is valid
+    assert "invalid-code" in tx_codes(out)          # always: the fragment does not hold the code
+    assert ("not-in-vs" in tx_codes(out)) is (not valid)
+    if vid == "filtered":
+        assert "cannot be evaluated" in str(out)
+    assert "'None'" not in str(out)
+
+
+def test_code_system_validation_keeps_the_fragment_lenience(fragment_ctx):
+    out = CodeValidator(fragment_ctx, None).validate("Coding", [{"system": FRAG, "code": "y"}])
+    assert param(out, "result") is True and tx_codes(out) == ["invalid-code"]
+
+
+@pytest.mark.parametrize("vid", [None, "pets"])
+def test_a_coding_without_a_code_is_invalid_and_says_so(make_ctx, vid):
+    ctx = make_ctx()
+    vs = ctx.registry.by_id("ValueSet", vid) if vid else None
+    out = CodeValidator(ctx, vs).validate("Coding", [{"system": ANIMALS}])
+    assert param(out, "result") is False
+    assert "has no code" in param(out, "message") and "'None'" not in str(out) and "#None" not in str(out)

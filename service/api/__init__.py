@@ -1,1 +1,0 @@
-"""HTTP layer: thin Flask blueprints over service.operations."""
