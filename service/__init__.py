@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 
 from . import config as config_mod
-from . import edge, packages, xml_in
+from . import packages, xml_in
 from .content import load_registry
 from .engine.expansion_memo import ExpansionMemo
 
@@ -28,6 +28,5 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     xml_in.configure(cfg)   # the XML body limits (MAX_XML_*)
     from . import web
     web.install(app)
-    app.wsgi_app = edge.Edge(app.wsgi_app, cfg, app.extensions["rrall"])   # outermost: limits, whole bodies with a timeout, request clock
     memo.prewarm(combined, max_walk=cfg.get("MAX_WALK", 1_000_000))
     return app

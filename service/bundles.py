@@ -188,5 +188,9 @@ def csv_chunks(rows: Iterable[tuple], batch: int = 200) -> Iterator[bytes]:
 
 
 def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ gets a quote prefix."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+    """Neutralise spreadsheet formulas (CSV injection): a leading = or @ gets a quote prefix, and so does a
+    leading + or - unless a digit follows (a signed number or a phone number stays as it is)."""
+    first = value[:1]
+    if first in ("=", "@") or (first in ("+", "-") and not value[1:2].isdigit()):
+        return "'" + value
+    return value

@@ -7,8 +7,8 @@ measurements behind the default (granian was 3-5x gunicorn's throughput on the s
 
 Operation (issue #14): the port must be free (granian binds it with SO_REUSEPORT in every worker, so a second
 server would silently share it: ``ensure_port_free`` refuses first); request headers must arrive within
-HEADER_TIMEOUT_SECONDS (granian then closes the connection); each worker has ``threads`` threads for requests
-plus one per body reader of service/edge.py, so stalled uploads (at most BODY_READERS per worker, each for at
+HEADER_TIMEOUT_SECONDS (granian then closes the connection); each granian worker has ``threads`` threads for requests
+plus one per body reader of service/edge/intake.py, so stalled uploads (at most BODY_READERS per worker, each for at
 most BODY_TIMEOUT_SECONDS) never take the threads other requests need; SIGTERM stops accepting, lets in-flight
 requests finish for up to SHUTDOWN_TIMEOUT_SECONDS, then kills what is left and exits. Each worker registers
 in a ``readiness.WorkerBoard`` when it starts (for /readyz).
@@ -112,18 +112,23 @@ def _gunicorn(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, worke
               worker_class: str) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from .edge.metrics import worker_exited
+
     class _Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", worker_class)
-            self.cfg.set("threads", threads + int(cfg["BODY_READERS"]))
+            # as given: a stalled upload holds one of these threads until the body timeout (then 408); more threads
+            # would make gunicorn hand every request to one worker (it accepts while it has free threads)
+            self.cfg.set("threads", threads)
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", max(1, round(cfg["SHUTDOWN_TIMEOUT_SECONDS"])))
             self.cfg.set("limit_request_line", 8190)   # gunicorn's largest; longer: 414 (as an OperationOutcome)
             self.cfg.set("post_worker_init", _gunicorn_worker_init(board))
+            self.cfg.set("child_exit", lambda _arbiter, worker: worker_exited(worker.pid))   # metrics bookkeeping
 
         def load(self):
             return app

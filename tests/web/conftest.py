@@ -1,5 +1,6 @@
 """Fixtures of the web tests: the real content as `rrall-tx serve` serves it, with the FHIR core package
-(``site``) and without (``own_site``); page_reader.py reads the pages."""
+(``site``) and without (``own_site``, and its app ``rr_app`` / client ``rc`` for the route tests that need real
+content: $validate, downloads, batch); page_reader.py reads the pages."""
 from __future__ import annotations
 
 import pytest
@@ -25,6 +26,17 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def own_site(tmp_path_factory):
+def rr_app(tmp_path_factory):
+    """The built-in RR-ALL content alone (no package)."""
+    return _real_app(tmp_path_factory, [])
+
+
+@pytest.fixture(scope="session")
+def own_site(rr_app):
     """The built-in content alone (no package)."""
-    return _real_app(tmp_path_factory, []).test_client()
+    return rr_app.test_client()
+
+
+@pytest.fixture
+def rc(rr_app):
+    return rr_app.test_client()

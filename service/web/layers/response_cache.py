@@ -19,7 +19,8 @@ MAX_KEYED_BODY = 8 * 1024 * 1024   # larger POST bodies are passed through uncac
 _DROP_HEADERS = {"content-length", "date", "set-cookie", "x-cache"}
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
-NOT_IN_ETAG = {"RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
+NOT_IN_ETAG = {"RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS",
+               "ACCESS_LOG", "ACCESS_LOG_LEVEL", "METRICS"}   # the edge layers (service/edge) observe only
 
 
 def _content_fingerprint(state: dict) -> str:
