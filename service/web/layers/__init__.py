@@ -26,7 +26,8 @@ def wrap(pipeline, service) -> object:
         app = Cors(app, allowed)
     if behind_proxy(service.config):
         app = Forwarded(app)
-    from ...edge import access_log, metrics
+    from ...edge import access_log, intake, metrics
+    app = intake.Intake(app, service.config, service.state)   # limits, whole bodies with a timeout, /readyz
     app = metrics.wrap(app, service.state)        # /metrics; counts every answer, cache hits and 304s included
     app = access_log.wrap(app, service.config)    # outermost: X-Request-Id and one JSON line per request
     return app
