@@ -19,8 +19,6 @@ def test_hostile_input(server, cid, method, path, body, headers, status, seconds
         assert_outcome(ans, status, seconds=seconds)
 
 
-@pytest.mark.xfail(strict=True, reason="a query parameter repeated with different values (count=1&count=2) is "
-                   "accepted (the first wins); README: a 400. Remove this mark with that fix")
 @pytest.mark.parametrize("cid, method, path, body, headers, status, seconds", PARAMS_CASES,
                          ids=[c[0] for c in PARAMS_CASES])
 def test_parameter_typing(server, cid, method, path, body, headers, status, seconds):
