@@ -52,7 +52,7 @@ def _check_own_content(dirs: list[str], as_warnings: bool) -> bool:
 def cmd_serve(args) -> int:
     from . import create_app
     from .content import ContentError
-    from .edge.access_log import AccessLogError
+    from .web.layers.access_log import AccessLogError
     from .packages import PackageError
     from .serving import ensure_port_free
 
@@ -71,7 +71,7 @@ def cmd_serve(args) -> int:
     cfg.update({k: v for k, v in (("ACCESS_LOG", args.access_log), ("ACCESS_LOG_LEVEL", args.access_log_level),
                                   ("METRICS", False if args.no_metrics else None)) if v is not None})
     if not args.dev:
-        from .edge.metrics import prepare_multiprocess
+        from .web.layers.metrics import prepare_multiprocess
         prepare_multiprocess(cfg)   # before the app is built and the workers fork (metrics shared by workers)
     if args.package:
         cfg["PACKAGES"] = args.package

@@ -26,7 +26,7 @@ DEFAULTS = {
     "PACKAGES": [],               # FHIR NPM package .tgz files to load (see service/packages.py)
     "CACHE_DIR": str(ROOT / ".cache"),   # parsed-package cache (pickle keyed by file sha256)
     "PACKAGE_NAME": "rrall.terminology",
-    # the HTTP edge (service/edge/intake.py, service/serving.py) and XML bodies (service/xml_in.py); issue #14
+    # the HTTP edge (service/web/layers/intake.py, service/serving.py) and XML bodies (service/xml_in.py); issue #14
     "MAX_BODY_BYTES": 32 * 1024 * 1024,   # larger request bodies: 413
     "MAX_URL_BYTES": 32 * 1024,   # longer request targets: 414 (the HTTP server itself refuses 64 KiB and more)
     "MAX_QUERY_PARAMS": 1000,     # more query parameters: 414

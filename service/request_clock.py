@@ -1,6 +1,6 @@
 """The work deadline of the request being answered on this thread (no Flask, no FHIR).
 
-The intake layer (service/edge/intake.py) starts the clock once the request body has arrived, so the
+The intake layer (service/web/layers/intake.py) starts the clock once the request body has arrived, so the
 per-request deadline (config DEADLINE_SECONDS) covers everything after that: parsing the body (XML
 included), typing the parameters and the operation itself. OpContext takes its deadline from here when
 a request is running; code without a request (tests, the CLI) gets its own deadline as before.

@@ -8,7 +8,7 @@ measurements behind the default (granian was 3-5x gunicorn's throughput on the s
 Operation (issue #14): the port must be free (granian binds it with SO_REUSEPORT in every worker, so a second
 server would silently share it: ``ensure_port_free`` refuses first); request headers must arrive within
 HEADER_TIMEOUT_SECONDS (granian then closes the connection); each granian worker has ``threads`` threads for requests
-plus one per body reader of service/edge/intake.py, so stalled uploads (at most BODY_READERS per worker, each for at
+plus one per body reader of service/web/layers/intake.py, so stalled uploads (at most BODY_READERS per worker, each for at
 most BODY_TIMEOUT_SECONDS) never take the threads other requests need; SIGTERM stops accepting, lets in-flight
 requests finish for up to SHUTDOWN_TIMEOUT_SECONDS, then kills what is left and exits. Each worker registers
 in a ``readiness.WorkerBoard`` when it starts (for /readyz).
@@ -112,7 +112,7 @@ def _gunicorn(app, cfg: dict, board: WorkerBoard, *, host: str, port: int, worke
               worker_class: str) -> None:
     from gunicorn.app.base import BaseApplication
 
-    from .edge.metrics import worker_exited
+    from .web.layers.metrics import worker_exited
 
     class _Server(BaseApplication):
         def load_config(self):

@@ -18,7 +18,7 @@ class OpContext:
         self.prefs = prefs or LanguagePrefs([], "none", None)
         self.max_expansion = max_expansion   # codes rendered without an explicit count
         self.max_walk = max_walk             # codes a compose walk may collect before giving up
-        # within a request, its clock started when the body had arrived (service/edge/intake.py): parsing counts too
+        # within a request, its clock started when the body had arrived (service/web/layers/intake.py): parsing counts too
         own, request = time.monotonic() + deadline_s, request_clock.deadline()
         self.deadline = own if request is None else min(own, request)
         self.memo = memo                     # the application's expansion memo (expansion_memo.ExpansionMemo)

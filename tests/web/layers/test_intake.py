@@ -1,4 +1,4 @@
-"""service.edge.intake: limits of the request target, whole bodies read with a timeout and a size limit, answers as
+"""service.web.layers.intake: limits of the request target, whole bodies read with a timeout and a size limit, answers as
 OperationOutcomes, the request clock (issue #14, defects 1, 5 and 7)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 import pytest
 
 from service import config, request_clock
-from service.edge import intake
+from service.web.layers import intake
 
 
 def make_edge(**overrides):
@@ -165,3 +165,33 @@ def test_settings_come_from_the_environment_too(monkeypatch):
     monkeypatch.setenv("RRALL_MAX_QUERY_PARAMS", "9")
     cfg = config.load()
     assert cfg["BODY_TIMEOUT_SECONDS"] == 2.5 and cfg["MAX_QUERY_PARAMS"] == 9
+
+
+def test_a_body_over_the_size_limit_is_413_through_the_whole_app(tmp_path):
+    import json
+
+    from helpers import FHIR_JSON, FIXTURES, assert_oo
+    from service import create_app
+
+    small = create_app({"CONTENT_DIRS": [str(FIXTURES)], "MAX_BODY_BYTES": 1000}).test_client()
+    body = json.dumps({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "x" * 5000}]})
+    assert_oo(small.post("/r4/ValueSet/$expand", data=body, content_type=FHIR_JSON), 413)
+
+
+def test_the_body_read_is_handed_on_once(tmp_path):
+    """The body intake read is what the response cache keys on and the pipeline parses (read once)."""
+    import io
+
+    from service.web.request import BODY_ENV
+
+    seen = {}
+
+    def inner(environ, start_response):
+        seen.update(environ)
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
+    layer = intake.Intake(inner, {"MAX_URL_BYTES": 1000, "MAX_QUERY_PARAMS": 10, "BODY_TIMEOUT_SECONDS": 5,
+                                  "MAX_BODY_BYTES": 100, "DEADLINE_SECONDS": 10, "BODY_READERS": 2})
+    list(layer({"REQUEST_METHOD": "POST", "PATH_INFO": "/r4/x", "CONTENT_LENGTH": "4",
+                "wsgi.input": io.BytesIO(b"abcd")}, lambda s, h, e=None: None))
+    assert seen[BODY_ENV] == b"abcd" and seen["CONTENT_LENGTH"] == "4"

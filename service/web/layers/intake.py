@@ -38,8 +38,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 import orjson
 
-from .. import request_clock
-from ..errors import issue
+from ... import request_clock
+from ...errors import TerminologyError
+from .. import respond
+from ..request import BODY_ENV, HttpRequest
 
 NO_BODY = {"GET", "HEAD", "OPTIONS"}
 CHUNK = 64 * 1024
@@ -66,13 +68,17 @@ class Intake:
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/readyz" and self.state is not None:
+            if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+                answer_ = respond.layer_path_methods(environ, "GET, HEAD, OPTIONS")
+                start_response(answer_.status_line, answer_.headers)
+                return answer_.body
             return self._readyz(start_response)
         try:
             self._check_target(environ)
             if environ.get("REQUEST_METHOD", "GET") not in NO_BODY:
                 self._read_body(environ)
         except EdgeError as err:
-            return answer(start_response, err)
+            return answer(environ, start_response, err)
         token = request_clock.begin(self.deadline)
         try:
             return self.inner(environ, start_response)
@@ -81,7 +87,7 @@ class Intake:
 
     def _readyz(self, start_response):
         """Readiness beside the pipeline's /healthz: content loaded, every worker running (else 503)."""
-        from ..readiness import report
+        from ...readiness import report
 
         ready, body = report(self.state)
         data = orjson.dumps(body)
@@ -138,6 +144,7 @@ class Intake:
             raise EdgeError(400, "incomplete", "The request body is shorter than its Content-Length", close=True)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        environ[BODY_ENV] = body   # read once: the response cache keys on it, the pipeline parses it
         environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
@@ -199,12 +206,16 @@ class _Readers:
         return self.pool.submit(run)
 
 
-def answer(start_response, err: EdgeError):
-    body = orjson.dumps({"resourceType": "OperationOutcome", "issue": [issue("error", err.code, err.text)]})
-    headers = [("Content-Type", "application/fhir+json"), ("Content-Length", str(len(body))), *err.headers]
+def answer(environ, start_response, err: EdgeError):
+    """The OperationOutcome of a refusal, rendered by the one renderer (web.respond) as FHIR JSON."""
+    req = HttpRequest(environ)
+    rendered = respond.error(req, TerminologyError(err.text, status=err.status, issue_code=err.code, tx_code=None),
+                             "json", headers=dict(err.headers))
+    headers = [h for h in rendered.headers if h[0] not in ("ETag",)]
     if err.close:
         headers.append(("Connection", "close"))
     start_response(f"{err.status} {_REASONS.get(err.status, 'Error')}", headers)
+    body = b"".join(rendered.body)
     return [body] if err.pending is None else _SentThenWait(body, err.pending)
 
 
