@@ -92,6 +92,17 @@ class Entries:
         for p in self.parts:
             yield from p
 
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            start, stop, step = k.indices(len(self))
+            return self.take(start, max(stop - start, 0))[::step]
+        if k < 0:
+            k += len(self)
+        hit = self.take(k, 1)
+        if not hit:
+            raise IndexError(k)
+        return hit[0]
+
     def take(self, offset: int = 0, count: int | None = None) -> list[Entry]:
         """The entries at offset .. offset+count-1, made for this page only."""
         out: list[Entry] = []

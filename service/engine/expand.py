@@ -14,7 +14,7 @@ from .expansion_merge import materialise, merge, mergeable
 from .filters import compile_filters, select, select_ids
 from .versions import matches as version_matches, split_canonical
 
-SPAN_MIN = 5000   # from this many concepts an include is a Span of positions, not a list of entries
+SPAN_MIN = 5000   # from this many concepts (or kept on disk) an include is a Span of positions, not entries
 __all__ = ["Entry", "Expander", "SPAN_MIN"]
 
 
@@ -248,7 +248,7 @@ class Expander:
         if inc.get("concept"):
             self.hierarchical = False
             found = self._listed(cs, inc["concept"], exclude)
-        elif cs.size >= SPAN_MIN:
+        elif cs.trimmed or cs.size >= SPAN_MIN:   # large: an imported release, or a big CodeSystem
             ids = select_ids(cs, compile_filters(cs, inc.get("filter", []), where), self.ctx.check_deadline)
             return _intersect(Span(cs, ids, pinned=bool(inc.get("version"))), imported)
         else:

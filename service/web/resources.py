@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from .. import params
 from ..capabilities import FHIR_VERSIONS, capability_statement, terminology_capabilities
-from ..content import full_resource
+from ..content import SUBSETTED, full_resource
 from ..errors import Invalid, NotFound
 from .respond import FileResult, Result
 
 SEARCH_PARAMS = {"url", "version", "name", "title", "status", "_id", "_count", "_summary", "_offset",
                  "_format", "_pretty", "_elements"}
-SUBSETTED = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "SUBSETTED",
-             "display": "subsetted"}
 SUMMARY_KEYS = ("resourceType", "id", "meta", "url", "identifier", "version", "name", "title", "status",
                 "experimental", "date", "publisher", "description", "content", "count")
 
