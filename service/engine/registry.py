@@ -28,7 +28,7 @@ class Registry:
         self._by_id: dict[str, dict[str, object]] = {k: {} for k in KINDS}
         self._supplements: dict[str, list[CodeSystemIndex]] = {}
         self.order: dict[str, list] = {k: [] for k in KINDS}
-        self._implicit = LRUCache(max_items=1024, max_bytes=1 << 40)   # url -> implicit value set (one object)
+        self._implicit: LRUCache | None = None    # url -> implicit value set (one object), made on first use
 
     # ---- loading ---------------------------------------------------------------
     def add(self, resource: dict, index: CodeSystemIndex | None = None):
@@ -105,6 +105,8 @@ class Registry:
         owner = self
         while owner.parent is not None and not owner._by_url["CodeSystem"]:
             owner = owner.parent
+        if owner._implicit is None:
+            owner._implicit = LRUCache(max_items=1024, max_bytes=1 << 40)
         hit = owner._implicit.get(url)
         if hit is None:
             hit = implicit_valueset(url, owner)
