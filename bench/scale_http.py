@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -169,7 +170,8 @@ def _run_scenarios(srv: Server, requests: dict, args) -> list:
             run(srv.port, requests[name], concurrency=8, duration=args.warmup, generator="wrk")
         for conc in args.concurrency:
             r = run(srv.port, requests[name], concurrency=conc, duration=args.duration, generator="wrk")
-            rows.append((name, conc, round(r.rps), round(r.p50_ms, 2), round(r.p99_ms, 2), r.errors))
+            rows.append((name, conc, round(r.rps), round(r.p50_ms, 2), round(r.p99_ms, 2), r.errors,
+                         round(os.getloadavg()[0], 1)))
             print(f"  {name:5s} c={conc} {r.rps:9,.0f} req/s p50 {r.p50_ms:.2f} ms p99 {r.p99_ms:.2f} ms "
                   f"errors {r.errors}", file=sys.stderr, flush=True)
     return rows
@@ -177,7 +179,7 @@ def _run_scenarios(srv: Server, requests: dict, args) -> list:
 
 def table(results: list[dict]) -> str:
     lines = ["| concepts | import s | file MB | start cold / warm s | master RSS / PSS / private MB | "
-             "per worker RSS / PSS / private MB | total RSS / PSS MB |", "|---|---:|---:|---|---|---|---|"]
+             "per worker RSS / PSS / private MB | total RSS / PSS MB | load avg |", "|---|---:|---:|---|---|---|---|---|"]
     for r in results:
         mem = r["memory"]
         workers = [v for k, v in mem.items() if k.startswith("worker")]
@@ -185,15 +187,17 @@ def table(results: list[dict]) -> str:
         total_rss = sum(v["rss"] for v in mem.values())
         total_pss = sum(v["pss"] for v in mem.values())
         per = " ; ".join(f"{w['rss']:.0f} / {w['pss']:.0f} / {w['private']:.0f}" for w in workers)
+        loads = [row[6] for row in r["rows"] if len(row) > 6] or [float("nan")]
         lines.append(f"| {r['size']:,} | {r['import_s']} | {r['file_mb']} | {r['cold_s']:.2f} / {r['warm_s']:.2f} | "
-                     f"{m['rss']:.0f} / {m['pss']:.0f} / {m['private']:.0f} | {per} | {total_rss:.0f} / {total_pss:.0f} |")
+                     f"{m['rss']:.0f} / {m['pss']:.0f} / {m['private']:.0f} | {per} | {total_rss:.0f} / {total_pss:.0f} | "
+                     f"{min(loads)}-{max(loads)} |")
     lines += ["", "| scenario | conc | " + " | ".join(f"{r['size'] // 1000}k req/s, p50 / p99 ms" for r in results)
               + " |", "|---|---:|" + "---|" * len(results)]
-    keys = [(name, conc) for name, conc, *_rest in results[0]["rows"]]
+    keys = [tuple(row[:2]) for row in results[0]["rows"]]
     for name, conc in keys:
         cells = []
         for r in results:
-            hit = next((row for row in r["rows"] if row[:2] == (name, conc)), None)
+            hit = next((row for row in r["rows"] if tuple(row[:2]) == (name, conc)), None)
             cells.append("-" if hit is None else f"{hit[2]:,}, {hit[3]} / {hit[4]}" + (f" ({hit[5]} err)" if hit[5] else ""))
         lines.append(f"| {name} | {conc} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -213,7 +217,11 @@ def main(argv=None) -> int:
     ap.add_argument("--max-seconds", type=float, default=3600)
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--reuse-import", action="store_true", help="serve the last import again (its recorded time)")
+    ap.add_argument("--table", nargs="+", metavar="JSON", help="print the table of earlier --json results, no run")
     args = ap.parse_args(argv)
+    if args.table:
+        print(table([r for f in args.table for r in json.loads(Path(f).read_text())]))
+        return 0
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c.strip()]
     Path(args.work).mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + args.max_seconds
