@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from .load import Request, run
+from .load import Request, run, wrk_available
 from .server import REPO, Server
 from .scenarios import precheck
 
@@ -167,9 +167,9 @@ def _run_scenarios(srv: Server, requests: dict, args) -> list:
         if bad:
             raise RuntimeError(f"{name}: {bad[0]}")
         if args.warmup:   # both workers see the scenario's request-borne resources once (shape check memo)
-            run(srv.port, requests[name], concurrency=8, duration=args.warmup, generator="wrk")
+            run(srv.port, requests[name], concurrency=8, duration=args.warmup, generator=args.generator)
         for conc in args.concurrency:
-            r = run(srv.port, requests[name], concurrency=conc, duration=args.duration, generator="wrk")
+            r = run(srv.port, requests[name], concurrency=conc, duration=args.duration, generator=args.generator)
             rows.append((name, conc, round(r.rps), round(r.p50_ms, 2), round(r.p99_ms, 2), r.errors,
                          round(os.getloadavg()[0], 1)))
             print(f"  {name:5s} c={conc} {r.rps:9,.0f} req/s p50 {r.p50_ms:.2f} ms p99 {r.p99_ms:.2f} ms "
@@ -223,6 +223,7 @@ def main(argv=None) -> int:
         print(table([r for f in args.table for r in json.loads(Path(f).read_text())]))
         return 0
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    args.generator = "wrk" if wrk_available() else "python"
     Path(args.work).mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + args.max_seconds
     results = []
