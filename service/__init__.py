@@ -8,7 +8,7 @@ from flask import Flask
 from . import config as config_mod
 from . import packages
 from .content import load_registry
-from .engine.expansion_cache import ExpansionMemo
+from .engine.expansion_memo import ExpansionMemo
 
 log = logging.getLogger("rrall")
 

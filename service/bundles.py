@@ -30,7 +30,7 @@ CORE = {"R4": ("hl7.fhir.r4.core", "4.0.1"), "R5": ("hl7.fhir.r5.core", "5.0.0")
 
 def resource_of(entry) -> dict:
     """The resource of a registry entry (a code-system provider's full resource; an imported release's
-    metadata tagged SUBSETTED)."""
+    metadata)."""
     return full_resource(entry)
 
 

@@ -20,6 +20,8 @@ def cmd_serve(args) -> int:
     from .packages import PackageError
 
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
+    if args.behind_proxy:
+        cfg["BEHIND_PROXY"] = True
     if args.package:
         cfg["PACKAGES"] = args.package
     elif "RRALL_PACKAGES" not in os.environ and not args.no_core:
@@ -165,6 +167,9 @@ def main(argv=None) -> int:
                    help="threads per worker running requests (granian blocking threads / gunicorn gthread threads)")
     s.add_argument("--content", action="append", help="content folder (repeatable); default: the built-in content")
     s.add_argument("--dev", action="store_true", help="use the Werkzeug development server")
+    s.add_argument("--behind-proxy", action="store_true",
+                   help="trust Forwarded / X-Forwarded-Proto/-Host/-Port/-Prefix for the links the server writes "
+                        "(only behind a proxy that sets them)")
     s.add_argument("--no-core", action="store_true",
                    help="do not load the FHIR R4 core package found beside the project (../shared/packages)")
     s.add_argument("--package", action="append", metavar="FILE",

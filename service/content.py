@@ -40,8 +40,6 @@ class ContentError(Exception):
 
 
 COMPACT_SUFFIX = ".rrcs"   # a compact code system written by `rrall-tx import snomed|loinc`
-SUBSETTED = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "SUBSETTED",
-             "display": "subsetted"}
 
 
 def iter_content_files(dirs: list[str]):
@@ -232,13 +230,6 @@ class _reader:
 
 
 def full_resource(entry) -> dict:
-    """The whole resource of a registry entry: a code system's (concepts included), or the resource itself. A
-    code system served without its concepts (an imported release: SNOMED CT, LOINC) is its metadata tagged
-    SUBSETTED (FHIR: a resource that is not complete says so in meta.tag)."""
-    if not hasattr(entry, "full_resource"):
-        return entry
-    res = entry.full_resource()
-    if entry.trimmed and "concept" not in res and res.get("count"):
-        tags = [t for t in res.get("meta", {}).get("tag", []) if t.get("code") != SUBSETTED["code"]]
-        res = dict(res, meta={**res.get("meta", {}), "tag": tags + [SUBSETTED]})
-    return res
+    """The whole resource of a registry entry: a code system's (concepts included), or the resource itself. An
+    imported release (SNOMED CT, LOINC) gives its metadata (the read route tags it SUBSETTED)."""
+    return entry.full_resource() if hasattr(entry, "full_resource") else entry

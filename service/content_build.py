@@ -9,6 +9,7 @@ that come from the verified codes (ConceptMaps, their target ValueSets, the exte
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from . import content_maps
@@ -23,6 +24,13 @@ VALUE_KEY = {"boolean": "valueBoolean", "string": "valueString", "code": "valueC
              "dateTime": "valueDateTime"}
 VALUESET_KEYS = {"id", "name", "title", "description", "purpose", "status", "include", "exclude"}
 INCLUDE_KEYS = {"system", "concepts", "is-a", "descendent-of", "filter", "valueset"}
+
+
+def defs_type(project: dict, pcode: str) -> str | None:
+    return (project["properties"].get(pcode) or {}).get("type")
+
+
+_DOCUMENT_NUMBER = re.compile(r"(?<![\w/.-])(00[0-4])(?![\w-])")   # a seed cited by number in prose
 
 
 class Builder:
@@ -47,8 +55,20 @@ class Builder:
         return res
 
     # ---- code systems -------------------------------------------------------
+    def prose(self, text):
+        """Text for people: a document cited by its number ("which 002 lists", "(003)") gets its name."""
+        if not isinstance(text, str):
+            return text
+        seeds = self.project["seeds"]
+
+        def name(m):
+            label = seeds[m.group(1)].get("label") or seeds[m.group(1)]["file"]
+            start = m.start() == 0 or text[max(0, m.start() - 2):m.start()] == ". "
+            return label[:1].upper() + label[1:] if start else label
+        return _DOCUMENT_NUMBER.sub(name, text)
+
     def concept_json(self, c: Concept, used: set[str]) -> dict:
-        out = {"code": c.code, "display": c.display, "definition": c.definition}
+        out = {"code": c.code, "display": c.display, "definition": self.prose(c.definition)}
         designations = [{"language": "en", "use": SYNONYM, "value": s} for s in c.synonyms]
         gb = c.en_gb or to_en_gb(c.display)
         if gb != c.display:
@@ -62,8 +82,8 @@ class Builder:
             props.append(("deprecated", c.deprecated))
         props += [("source-document", self.src.seed_file(s)) for s in c.sources]
         for pcode, value in c.properties:
-            if isinstance(value, str) and value[:3] in self.project["seeds"] and value[3:5] == ": ":
-                value = f"{self.src.seed_file(value[:3])}{value[3:]}"   # "003: ..." -> "003_<hash>.txt: ..."
+            if isinstance(value, str) and defs_type(self.project, pcode) == "string":
+                value = self.prose(value)   # "003: ..." -> "Leukaemia Care: ...", "000's window" -> ...
             props.append((pcode, value))
         if props:
             defs = self.project["properties"]

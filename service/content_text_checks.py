@@ -19,7 +19,7 @@ def _string_values(concept: dict, code: str) -> list[str]:
             if p.get("code") == code and isinstance(p.get("valueString"), str)]
 
 
-def concept_text_problems(concept: dict, seeds: tuple[str, ...]) -> list[tuple[str, str]]:
+def concept_text_problems(concept: dict, seeds: dict[str, str]) -> list[tuple[str, str]]:
     """(path suffix, message) for the concept's wording and attributions."""
     return _spelling_problems(concept) + _attribution_problems(concept, seeds)
 
@@ -50,17 +50,19 @@ def _spelling_problems(concept: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _attribution_problems(concept: dict, seeds: tuple[str, ...]) -> list[tuple[str, str]]:
+def _attribution_problems(concept: dict, seeds: dict[str, str]) -> list[tuple[str, str]]:
+    """An attributed statement starts with the label of a document the concept cites ("Leukaemia Care: ...")."""
     code = concept.get("code")
     out = []
     cited = set(_string_values(concept, SOURCE_DOCUMENT))
     for pcode in ATTRIBUTED:
         for value in _string_values(concept, pcode):
-            seed = next((s for s in seeds if value.startswith(s + ": ")), None)
-            if seed is None:
-                out.append(("", f"concept {code!r}: {pcode} {value[:40]!r}... does not start with a seed file name"))
-            elif seed not in cited:
-                out.append(("", f"concept {code!r}: {pcode} is attributed to {seed}, which the concept does not "
+            label = next((lab for lab in seeds if value.lower().startswith(lab.lower() + ": ")), None)
+            if label is None:
+                out.append(("", f"concept {code!r}: {pcode} {value[:40]!r}... does not start with a seed document's "
+                                f"name ({', '.join(seeds)})"))
+            elif seeds[label] not in cited:
+                out.append(("", f"concept {code!r}: {pcode} is attributed to {label}, which the concept does not "
                                 f"cite as source-document"))
     return out
 

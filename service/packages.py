@@ -188,6 +188,17 @@ def _read_json(tar: tarfile.TarFile, member: tarfile.TarInfo):
         return None
 
 
+def _resource_members(tar: tarfile.TarFile, members: dict) -> list[str]:
+    """The members holding resources of interest: those package/.index.json lists, else every JSON file directly
+    under package/."""
+    index = _read_json(tar, members["package/.index.json"]) if "package/.index.json" in members else None
+    if isinstance(index, dict) and isinstance(index.get("files"), list):
+        return [f"package/{f['filename']}" for f in index["files"]
+                if isinstance(f, dict) and f.get("resourceType") in WANTED and isinstance(f.get("filename"), str)]
+    return [n for n in members if n.startswith("package/") and n.count("/") == 1 and n.endswith(".json")
+            and n not in ("package/package.json", "package/.index.json")]
+
+
 def parse_package(path: str | Path) -> Package:
     """Read a package .tgz (no cache). Only members are read; nothing is extracted to disk."""
     path = Path(path)
@@ -204,13 +215,7 @@ def parse_package(path: str | Path) -> Package:
         if pkg.release not in ("R4", "R4B", "R5"):
             raise PackageError(f"{path}: FHIR version {', '.join(pkg.fhir_versions)} is not supported "
                                "(packages for FHIR R4, R4B and R5 can be loaded)")
-        index = _read_json(tar, members["package/.index.json"]) if "package/.index.json" in members else None
-        if isinstance(index, dict) and isinstance(index.get("files"), list):
-            names = [f"package/{f['filename']}" for f in index["files"]
-                     if isinstance(f, dict) and f.get("resourceType") in WANTED and isinstance(f.get("filename"), str)]
-        else:   # no index: every JSON file directly under package/
-            names = [n for n in members if n.startswith("package/") and n.count("/") == 1 and n.endswith(".json")
-                     and n not in ("package/package.json", "package/.index.json")]
+        names = _resource_members(tar, members)
         to_r5 = pkg.release in ("R4", "R4B")
         for name in names:
             member = members.get(name)

@@ -21,7 +21,7 @@ PAIRS = (
 # -ize verbs (US) / -ise (British), with the endings that make them verbs or -ization nouns.
 IZE_ROOTS = ("characteriz", "recogniz", "organiz", "minimiz", "specializ", "immuniz", "randomiz", "optimiz",
              "hospitaliz", "standardiz", "prioritiz", "utiliz", "summariz", "visualiz", "categoriz", "stabiliz",
-             "analyz", "mobiliz", "steriliz")
+             "analyz", "mobiliz", "steriliz", "hybridiz")
 IZE_ENDINGS = r"(?:e|es|ed|ing|ation|ations)\b"
 PROPER_NAMES = ("Leukaemia Care",)
 

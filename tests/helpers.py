@@ -53,6 +53,14 @@ def codes(expansion_vs: dict) -> list[str]:
 CORE = Path(__file__).resolve().parents[1] / "packages" / "hl7.fhir.r4.core-4.0.1.tgz"
 
 
+def content_version() -> str:
+    """The RR-ALL content version as authored in content/project.yaml (what the built-in content must serve)."""
+    import yaml
+
+    project = Path(__file__).resolve().parents[1] / "content" / "project.yaml"
+    return str(yaml.safe_load(project.read_text(encoding="utf-8"))["version"])
+
+
 # ---- a fragment code system and value sets over it (codes it does not hold: y, z) --------------------
 FRAG = "http://x/frag"
 FRAGMENT_CS = {"resourceType": "CodeSystem", "url": FRAG, "version": "1", "content": "fragment",

@@ -4,12 +4,8 @@ tools and tests (engine modules use the provider protocol, not these)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from .compact_format import FLAG_ABSTRACT, FLAG_DEPRECATED, FLAG_INACTIVE
-
-if TYPE_CHECKING:
-    from .compact import CompactCodeSystem
 
 
 class CompactConcept:
@@ -20,7 +16,7 @@ class CompactConcept:
     extensions: tuple = ()
     ext_props: tuple = ()
 
-    def __init__(self, cs: "CompactCodeSystem", i: int):
+    def __init__(self, cs, i: int):
         self._cs = cs
         self.order = i
         self.code = cs.code_at(i)
@@ -61,7 +57,7 @@ class CompactConcept:
 class _Concepts(Mapping):
     """``cs.concepts``: code -> concept, exact codes (as CodeSystemIndex.concepts)."""
 
-    def __init__(self, cs: "CompactCodeSystem"):
+    def __init__(self, cs):
         self._cs = cs
 
     def __getitem__(self, code):
@@ -83,7 +79,7 @@ class _Concepts(Mapping):
 class _Ordered(Sequence):
     """``cs.ordered``: the concepts in code-system order, made on access."""
 
-    def __init__(self, cs: "CompactCodeSystem"):
+    def __init__(self, cs):
         self._cs = cs
 
     def __getitem__(self, i):

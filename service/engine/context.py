@@ -18,7 +18,7 @@ class OpContext:
         self.max_expansion = max_expansion   # codes rendered without an explicit count
         self.max_walk = max_walk             # codes a compose walk may collect before giving up
         self.deadline = time.monotonic() + deadline_s
-        self.memo = memo                     # the application's expansion memo (expansion_cache.ExpansionMemo)
+        self.memo = memo                     # the application's expansion memo (expansion_memo.ExpansionMemo)
         self.set_versions(versions or VersionChoices())
         self.supplements: list = []   # CodeSystem supplements applied to this operation
 

@@ -7,7 +7,7 @@ predicate on a concept, setting ``f._ids`` (a RangeSet, or a function making one
 """
 from __future__ import annotations
 
-from ..cache import LRUCache
+from ..lru import LRUCache
 from .rangeset import RangeSet
 
 SNOMED = "http://snomed.info/sct"

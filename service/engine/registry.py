@@ -9,7 +9,7 @@ import hashlib
 
 import orjson
 
-from ..cache import LRUCache
+from ..lru import LRUCache
 from .codesystem import CodeSystemIndex
 from .implicit import is_implicit, valueset as implicit_valueset
 from .versions import latest, matches, split_canonical
@@ -50,13 +50,15 @@ class Registry:
         self.order[kind].append(entry)
         return entry
 
-    def overlay(self, resources: list[dict]) -> "Registry":
-        """A child registry whose own resources shadow this one's (request scope)."""
+    def overlay(self, resources: list[dict], *, index_cache=None) -> "Registry":
+        """A child registry whose own resources shadow this one's (request scope). index_cache (get/put, the
+        application's) keeps the CodeSystem indexes of request resources by content hash."""
         if not resources:
             return self
         child = Registry(parent=self, request_scope=True)
         for res in resources:
-            child.add(res, index=_cached_index(res) if res.get("resourceType") == "CodeSystem" else None)
+            index = _index(res, index_cache) if res.get("resourceType") == "CodeSystem" else None
+            child.add(res, index=index)
         return child
 
     # ---- lookup ----------------------------------------------------------------
@@ -138,18 +140,17 @@ class Registry:
         return out
 
 
-_INDEX_CACHE = LRUCache(max_items=256, max_bytes=1 << 40)   # thread-safe; counted in items
-
-
 def content_hash(resource: dict) -> str:
     return hashlib.sha256(orjson.dumps(resource, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _cached_index(resource: dict) -> CodeSystemIndex:
-    """Index request-scoped CodeSystems once per distinct content (keyed by hash)."""
+def _index(resource: dict, cache) -> CodeSystemIndex:
+    """Index a request-scoped CodeSystem once per distinct content (keyed by hash) when there is a cache."""
+    if cache is None:
+        return CodeSystemIndex(resource)
     key = content_hash(resource)
-    hit = _INDEX_CACHE.get(key)
+    hit = cache.get(key)
     if hit is None:
         hit = CodeSystemIndex(resource)
-        _INDEX_CACHE.put(key, hit)
+        cache.put(key, hit)
     return hit

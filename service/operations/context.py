@@ -9,10 +9,11 @@ from ..engine.versions import split_canonical
 from ..errors import Invalid, NotFound, TerminologyError, Unresolvable, shown
 
 
-def make_context(registry, request: Common, accept_language: str | None, cfg: dict, *, memo=None) -> OpContext:
+def make_context(registry, request: Common, accept_language: str | None, cfg: dict, *, memo=None,
+                 index_cache=None) -> OpContext:
     """The context of one operation: the registry with the request's own resources on top, display languages
     (displayLanguage beats Accept-Language), version choices, limits, the application's expansion memo."""
-    reg = registry.overlay(list(request.tx_resources))
+    reg = registry.overlay(list(request.tx_resources), index_cache=index_cache)
     display_language = request.display_language
     if display_language is not None:
         if not isinstance(display_language, str) or not all(valid_tag(t.split(";")[0].strip())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import params as P
-from ..engine import expansion_cache
+from ..engine import expansion_memo
 from ..engine.expansion_render import render
 from ..engine.expansion_select import page, select_entries
 from ..engine.context import OpContext
@@ -39,7 +39,7 @@ def expand(ctx: OpContext, request: ExpandRequest, instance_id: str | None = Non
     request = apply_valueset_defaults(ctx, vs, request)
     use_supplements(ctx, request, vs)
     expander = Expander(ctx)
-    entries = expansion_cache.entries(expander, vs)   # memoised for stored value sets
+    entries = expansion_memo.entries(expander, vs)   # memoised for stored value sets
     offset, count, text = request.offset or 0, request.count, request.filter
     selected = select_entries(entries, active_only=request.active_only is True, text=text,
                               exclude_not_for_ui=request.exclude_not_for_ui is True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import operations
 from .. import params as P
 from ..convert import r5_to_r4, translate_result_r5_to_r4
-from ..engine.expansion_cache import ExpansionMemo
+from ..engine.expansion_memo import ExpansionMemo
 from ..errors import TerminologyError
 
 SHOWN_PER_INVARIANT = 25   # disagreements listed in full per invariant; all are counted

@@ -1,7 +1,8 @@
 """Content negotiation, done once per request: which format the answer is written in.
 
-``_format`` wins over ``Accept``. Kinds: "json" (FHIR JSON), "xml" (FHIR XML), or None when the client
-accepts neither (a 406). File downloads ($package, *.csv) also accept their own media types. A bounded memo
+``_format`` wins over ``Accept``. Kinds: "json" (FHIR JSON), "xml" (FHIR XML), "html" (a page for people:
+``_format=html``, or a browser whose Accept prefers text/html to every FHIR type), or None when the client
+accepts none of them (a 406). File downloads ($package, *.csv) also accept their own media types. A bounded memo
 per application answers the few Accept headers clients send over and over.
 """
 from __future__ import annotations
@@ -17,6 +18,8 @@ XML_FORMATS = {"xml", "fhir+xml", "fhir xml", "application/fhir xml", "applicati
 JSON_FORMATS = {"json", "fhir+json", "fhir json", "application/fhir json", "application/json fhir"} | set(JSON_TYPES)
 FILE_TYPES = {"$package": ("application/gzip", "application/x-gzip", "application/octet-stream"),
               "csv": ("text/csv", "text/*")}   # last path segment (or its extension) -> extra accepted types
+HTML_FORMATS = {"html", "text/html"}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_MEMO_VALUE = 512
 
 
@@ -26,10 +29,11 @@ def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> st
     ext = ext if ext in FILE_TYPES else ""
     if fmt is not None:
         low = fmt.strip().lower()
-        return "xml" if low in XML_FORMATS else "json" if low in JSON_FORMATS else None
+        return "xml" if low in XML_FORMATS else "json" if low in JSON_FORMATS else "html" if low in HTML_FORMATS \
+            else None
     if not accept:
         return "json"
-    best = {"json": -1.0, "xml": -1.0}
+    best = {"json": -1.0, "xml": -1.0, "html": -1.0}
     types = []
     for item in accept.split(","):
         mtype, _, rest = item.partition(";")
@@ -38,13 +42,17 @@ def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> st
         if q > 0:
             types.append(mtype)
         kind = "xml" if mtype in XML_TYPES else "json" if mtype in JSON_TYPES or mtype in ("*/*", "application/*") \
-            else None
+            else "html" if mtype in HTML_TYPES else None
         if kind:
             best[kind] = max(best[kind], q)
-    if best["json"] <= 0 and best["xml"] <= 0:
+    if best["json"] <= 0 and best["xml"] <= 0 and best["html"] <= 0:
         extra = FILE_TYPES.get(ext, ())
         return "json" if any(t in extra for t in types) else None
-    return "xml" if best["xml"] > best["json"] else "json"
+    if ext and any(t in FILE_TYPES.get(ext, ()) for t in types):
+        return "json"   # a download asked for by its own type: not a page
+    top = max(best.values())
+    return "html" if best["html"] == top and best["html"] > max(best["json"], best["xml"]) \
+        else "xml" if best["xml"] > best["json"] else "json"
 
 
 def _quality(params: str) -> float:

@@ -64,10 +64,18 @@ class Pipeline:
 
     def handle(self, req: HttpRequest) -> respond.Answer:
         fmt = None
+        if req.method == "OPTIONS":   # what the path allows (a CORS preflight is answered by the Cors layer)
+            allowed = self.adapter.allowed_methods(req.path)
+            if not allowed:
+                return respond.http_error(req, 404, f"Not Found: {req.method} {req.path}", "json")
+            return respond.Answer(204, [("Allow", ", ".join(sorted(set(allowed) | {"OPTIONS"}))),
+                                        ("Content-Length", "0")], [b""])
         try:
             req.query_pairs   # a query string that cannot be decoded is a 400, on every route
             route, args = self.match(req.path, req.method, req.environ)
             fmt = self.format_of(req, route)
+            if fmt == "html" and route.page is not None:
+                return respond.render_page(req, route.page(self.service, req, **args))
             result = route.handler(self.service, req, **args)
             if isinstance(result, respond.FileResult):
                 return respond.render_file(req, result)

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from .. import params
 from ..capabilities import FHIR_VERSIONS, capability_statement, terminology_capabilities
-from ..content import SUBSETTED, full_resource
-from ..errors import Invalid, NotFound
+from ..content import full_resource
+from ..errors import NotFound
+from . import search_params, summary
 from .respond import FileResult, Result
 
-SEARCH_PARAMS = {"url", "version", "name", "title", "status", "_id", "_count", "_summary", "_offset",
-                 "_format", "_pretty", "_elements"}
-SUMMARY_KEYS = ("resourceType", "id", "meta", "url", "identifier", "version", "name", "title", "status",
-                "experimental", "date", "publisher", "description", "content", "count")
+DEFAULT_COUNT = 50
 
 
 def healthz(svc, req) -> FileResult:
@@ -33,50 +31,37 @@ def read(svc, req, rtype: str, rid: str) -> Result:
     entry = svc.registry.by_id(rtype, rid)
     if entry is None:
         raise NotFound(f"{rtype}/{rid} is not known")
-    return Result(full_resource(entry))
+    summary_, elements = req.arg("_summary"), req.arg("_elements")
+    summary.check(summary_, elements)
+    resource = full_resource(entry)
+    if getattr(entry, "trimmed", False) and resource is entry.metadata:   # concepts not served: say so
+        resource = summary.mark_subsetted(resource)
+    return Result(summary.apply(resource, summary_, elements))
 
 
 def search(svc, req, rtype: str) -> Result:
-    unknown = [k for k in req.query if k not in SEARCH_PARAMS]
-    if unknown:
-        raise Invalid(f"Unknown search parameter(s) for {rtype}: {', '.join(sorted(unknown))}")
-    count = params.integer("_count", req.arg("_count")) if req.arg("_count") is not None else 50
+    """search-type over our content and the loaded packages (FHIR search: string, uri and token parameters,
+    _summary, _elements, _count/_offset paging, _total; Prefer: handling=lenient ignores what it cannot do)."""
+    criteria, ignored = search_params.parse(req)
+    count = params.integer("_count", req.arg("_count")) if req.arg("_count") is not None else DEFAULT_COUNT
     offset = params.integer("_offset", req.arg("_offset")) if req.arg("_offset") is not None else 0
-    summary = req.arg("_summary")
+    summary_, elements = req.arg("_summary"), req.arg("_elements")
+    summary.check(summary_, elements)
     hits = []
     for entry in svc.registry.all(rtype):
         res = entry.metadata if hasattr(entry, "metadata") else entry
-        if getattr(entry, "trimmed", False):   # a large code system: its concepts are not in the searchset
-            res = dict(res, meta={**res.get("meta", {}), "tag": [SUBSETTED]})
-        if _matches(req, res):
-            hits.append(res)
+        if search_params.matches(res, criteria):
+            hits.append(summary.mark_subsetted(res) if getattr(entry, "trimmed", False) else res)
     hits.sort(key=lambda r: (r.get("url", ""), r.get("version") or "", r.get("id", "")))
-    base = req.fhir_base
-    query = "&".join(f"{k}={v}" for k, v in req.query_pairs if k != "_offset")
-    links = [{"relation": "self", "url": f"{base}/{rtype}?{query}&_offset={offset}".replace("?&", "?")}]
-    if offset + count < len(hits) and summary != "count" and count > 0:
-        links.append({"relation": "next", "url": f"{base}/{rtype}?{query}&_offset={offset + count}"
-                     .replace("?&", "?")})
-    bundle = {"resourceType": "Bundle", "type": "searchset", "total": len(hits), "link": links}
-    if summary != "count":
-        bundle["entry"] = [{"fullUrl": f"{base}/{rtype}/{r.get('id')}", "resource": _summarise(r, summary),
-                            "search": {"mode": "match"}} for r in hits[offset:offset + count]]
+    bundle = {"resourceType": "Bundle", "type": "searchset"}
+    if req.arg("_total") != "none":
+        bundle["total"] = len(hits)
+    bundle["link"] = search_params.links(req, rtype, len(hits), offset, count, summary_)
+    entries = [] if summary_ == "count" else [
+        {"fullUrl": f"{req.fhir_base}/{rtype}/{r.get('id')}", "resource": summary.apply(r, summary_, elements),
+         "search": {"mode": "match"}} for r in hits[offset:offset + count]]
+    if ignored:
+        entries.append({"resource": search_params.ignored_outcome(ignored), "search": {"mode": "outcome"}})
+    if entries:
+        bundle["entry"] = entries
     return Result(bundle)
-
-
-def _matches(req, res: dict) -> bool:
-    for key in ("url", "version", "status", "_id"):
-        want = req.arg(key)
-        if want is not None and res.get("id" if key == "_id" else key) != want:
-            return False
-    for key in ("name", "title"):
-        want = req.arg(key)
-        if want is not None and not str(res.get(key, "")).lower().startswith(want.lower()):
-            return False
-    return True
-
-
-def _summarise(res: dict, summary: str | None) -> dict:
-    if summary != "true":
-        return res
-    return {k: v for k, v in res.items() if k in SUMMARY_KEYS}

@@ -46,6 +46,14 @@ class FileResult:
 
 
 @dataclass
+class PageResult:
+    """A page for people (HTML), made by a route's page handler."""
+    body: bytes
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass
 class Answer:
     status: int
     headers: list[tuple[str, str]]
@@ -67,7 +75,11 @@ def caching_headers(max_age: int, get_like: bool = True) -> list[tuple[str, str]
     return out
 
 
-def _serialise(resource: dict, version: str | None, fmt: str | None, pretty: bool, plain_json: bool):
+def _serialise(resource: dict, version: str | None, fmt: str | None, pretty: bool, plain_json: bool, req=None,
+               status: int = 200):
+    if fmt == "html":
+        from . import pages
+        return pages.resource_page(req, resource, status), "text/html; charset=utf-8"
     if fmt == "xml":
         try:
             return fhir_io.to_xml(resource, version or "R5"), "application/fhir+xml"
@@ -83,7 +95,7 @@ def render(req, result: Result, fmt: str | None, *, max_age: int) -> Answer:
         resource = (result.to_r4 or r5_to_r4)(resource)
     fmt_arg = req.arg("_format")
     body, ctype = _serialise(resource, req.version, fmt, req.arg("_pretty") == "true",
-                             fmt_arg in ("json", "application/json"))
+                             fmt_arg in ("json", "application/json"), req, result.status)
     headers = [("Content-Type", ctype + ("; charset=utf-8" if ctype.endswith("xml") else "")),
                ("Content-Length", str(len(body)))]
     headers.extend(result.headers.items())
@@ -99,6 +111,12 @@ def render(req, result: Result, fmt: str | None, *, max_age: int) -> Answer:
         elif get_like:
             headers.append(("ETag", f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'))
     return Answer(result.status, headers, [b""] if req.method == "HEAD" else [body])
+
+
+def render_page(req, result: PageResult) -> Answer:
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(result.body))),
+               ("Vary", "Accept, Accept-Language"), *result.headers.items()]
+    return Answer(result.status, headers, [b""] if req.method == "HEAD" else [result.body])
 
 
 def render_file(req, result: FileResult) -> Answer:

@@ -28,6 +28,7 @@ class Route:
     handler: Callable
     cacheable: bool = False     # answers are keyed, ETagged and may be stored (layers.ResponseCache)
     negotiated: bool = True     # the client must accept FHIR JSON or XML, or the file's type (406 otherwise)
+    page: Callable | None = None   # the page for people (pages); without one a page shows the FHIR answer
 
 
 def _instance_and_type(name: str, path: str, handler, methods=RW, cacheable=True):

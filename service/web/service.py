@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from ..cache import LRUCache
+from ..lru import LRUCache
 from ..engine.requests import Common
 from ..operations import make_context
 from .negotiate import Negotiator
@@ -31,6 +31,7 @@ class Caches:
     responses: LRUCache                       # rendered answers (layers.ResponseCache)
     validated: LRUCache = field(default_factory=lambda: LRUCache(max_items=2048, max_bytes=1 << 40))
     negotiator: Negotiator = field(default_factory=Negotiator)
+    indexes: LRUCache = field(default_factory=lambda: LRUCache(max_items=256, max_bytes=1 << 40))   # request CodeSystems
     packages: dict = field(default_factory=dict)   # the built $package .tgz per (content, version, name)
 
 
@@ -60,4 +61,4 @@ class Service:
     def context(self, req, request=None):
         """The engine's OpContext for one operation (a typed request) of this HTTP request."""
         return make_context(self.registry, request or _PLAIN, req.header("Accept-Language"), self.config,
-                            memo=self.state.get("expansion_memo"))
+                            memo=self.state.get("expansion_memo"), index_cache=self.caches.indexes)

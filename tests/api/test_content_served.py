@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import codes, param, params_named
+from helpers import codes, content_version, param, params_named
 
 REPO = Path(__file__).resolve().parents[2]
 OUR_BASE = "http://terminology.rr-all.org/fhir/"
@@ -66,7 +66,7 @@ def test_lookup_shows_definition_designations_and_source_document(client, base):
     assert r.status_code == 200
     body = r.get_json()
     assert param(body, "display") == "Dyspnea"
-    assert param(body, "version") == "0.2.0"
+    assert param(body, "version") == content_version()
     assert "breath" in param(body, "definition")
     designations = _designations(body)
     assert {"language": "en-GB", "value": "Dyspnoea"}.items() <= next(

@@ -67,8 +67,10 @@ def test_unsafe_xml_body_is_400(client):
 
 
 @pytest.mark.parametrize("path", ["/r4/metadata", "/r5/ValueSet/pets", "/r4/ValueSet/pets/$expand"])
-def test_accept_html_is_406(client, path):
-    assert_oo(client.get(path, headers={"Accept": "text/html"}), 406)
+def test_accept_html_is_a_page_and_an_unknown_type_is_406(client, path):
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.mimetype == "text/html" and b"<!doctype html>" in page.data
+    assert_oo(client.get(path, headers={"Accept": "image/png"}), 406)
 
 
 def test_unknown_format_is_406(client):
@@ -76,8 +78,9 @@ def test_unknown_format_is_406(client):
 
 
 def test_accept_wildcard_and_fhir_json_are_fine(client):
-    for accept in ("*/*", "application/fhir+json; fhirVersion=4.0", "text/html, application/json;q=0.5"):
-        assert client.get("/r4/metadata", headers={"Accept": accept}).status_code == 200
+    for accept in ("*/*", "application/fhir+json; fhirVersion=4.0", "text/html;q=0.4, application/json;q=0.5"):
+        r = client.get("/r4/metadata", headers={"Accept": accept})
+        assert r.status_code == 200 and r.mimetype == "application/fhir+json"
 
 
 @pytest.mark.parametrize("path", ["/r4/nothing", "/r5/ValueSet/pets/$nothing", "/r6/metadata", "/"])

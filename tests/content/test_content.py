@@ -330,16 +330,21 @@ def test_missing_or_american_en_gb_designation_is_reported(tmp_path):
     assert "en-GB designation ['Anemia'] has American spelling" in msgs, msgs
 
 
+def _label(seed_file: str) -> str:
+    from service.content_checks import SEED_LABELS
+    return next(label for label, f in SEED_LABELS.items() if f == seed_file)
+
+
 def test_statement_attributed_to_an_uncited_document_is_reported(tmp_path):
     cs = _codesystem()
     cs["property"].append({"code": "document-view", "type": "string"})
     cs["concept"][0]["concept"][0]["property"] += [
-        {"code": "document-view", "valueString": f"{SEED_DOCUMENTS[4]}: says something"},
+        {"code": "document-view", "valueString": "The Together resource: says something"},
         {"code": "document-view", "valueString": "no seed named here"},
-        {"code": "document-view", "valueString": f"{SEED}: cited, so fine"}]
+        {"code": "document-view", "valueString": f"{_label(SEED)}: cited, so fine"}]
     msgs = _messages(_run(tmp_path, cs=cs))
-    assert f"attributed to {SEED_DOCUMENTS[4]}, which the concept does not cite" in msgs, msgs
-    assert "does not start with a seed file name" in msgs, msgs
+    assert "attributed to the Together resource, which the concept does not cite" in msgs, msgs
+    assert "does not start with a seed document's name" in msgs, msgs
     assert msgs.count("document-view") == 2, msgs
 
 
@@ -349,3 +354,15 @@ def test_valueset_without_title_description_or_purpose_is_reported(tmp_path):
     vs["description"] = " "
     msgs = _messages(_run(tmp_path, vs=vs))
     assert "needs a purpose" in msgs and "needs a description" in msgs and "needs a title" not in msgs, msgs
+
+
+def test_definitions_and_statements_name_documents_for_people():
+    """People read "Leukaemia Care says", not "003 says" (the build writes each seed's label)."""
+    import re
+
+    bare = re.compile(r"(?<![\w/.-])00[0-4](?![\w-])")
+    for f in sorted((REPO / "codesystems").glob("CodeSystem-rr-all-*.json")):
+        for c in json.loads(f.read_text(encoding="utf-8"))["concept"]:
+            texts = [c.get("definition", "")] + [p.get("valueString", "") for p in c.get("property", [])
+                                                 if p["code"] != "source-document"]
+            assert not any(bare.search(t) for t in texts), (f.name, c["code"])

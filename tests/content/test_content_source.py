@@ -64,7 +64,7 @@ def test_good_source_builds_with_derived_fields(source):
     child = cs["concept"][1]
     props = [(p["code"], next(v for k, v in p.items() if k.startswith("value"))) for p in child["property"]]
     assert ("parent", "root") in props
-    assert ("document-view", "003_859351e8ceea3ab9.txt: a view") in props
+    assert ("document-view", "Leukaemia Care: a view") in props   # documents are named for people
     assert {"language": "en-GB", "use": {"system": "http://terminology.hl7.org/CodeSystem/designation-usage",
                                          "code": "display"}, "value": "Leukaemia child"} in child["designation"]
     assert ("notSelectable", True) in [(p["code"], p.get("valueBoolean")) for p in cs["concept"][0]["property"]]

@@ -16,6 +16,8 @@ COUNT = f"{BASE}/CodeSystem/rr-all-relapse-count"
 SYMPTOM = f"{BASE}/CodeSystem/rr-all-symptom"
 CARE = f"{BASE}/CodeSystem/rr-all-supportive-care"
 TIMING = f"{BASE}/CodeSystem/rr-all-relapse-timing"
+DRUG = f"{BASE}/CodeSystem/rr-all-drug"
+DIAG = f"{BASE}/CodeSystem/rr-all-diagnostic"
 
 
 @pytest.fixture
@@ -52,6 +54,14 @@ def subsumes(client, base, system, a, b) -> str:
     (SYMPTOM, "cns-symptoms", "seizures"),
     (CARE, "care-team-member", "doctor"),
     (CARE, "care-team-member", "nurse"),
+    # clinical review (0.2.1)
+    (SYMPTOM, "anemia-sign", "fatigue"),                           # 002: feeling easily fatigued, like weakness
+    (SYMPTOM, "general-symptom", "fatigue"),
+    (SYMPTOM, "anemia-sign", "weakness"),
+    (DRUG, "drug-or-regimen", "bortezomib"),                       # a drug for treating ALL (004) ...
+    (DRUG, "chemotherapy-agent", "nelarabine"),
+    (DIAG, "diagnostic-procedure", "bone-marrow-aspiration"),      # a part of the combined procedure ...
+    (DIAG, "diagnostic-procedure", "bone-marrow-biopsy"),
 ])
 def test_is_a(client, base, system, ancestor, code):
     assert subsumes(client, base, system, ancestor, code) == "subsumes"
@@ -73,6 +83,14 @@ def test_is_a(client, base, system, ancestor, code):
     (SYMPTOM, "anemia-sign", "anaemia"),
     (CARE, "care-team-member", "stem-cell-donor"),
     (CARE, "care-team-member", "mdt"),                       # a team is not a team member
+    # clinical review (0.2.1)
+    (DRUG, "chemotherapy-agent", "bortezomib"),              # ... but not a chemotherapy drug
+    (DIAG, "bone-marrow-aspiration-and-biopsy", "bone-marrow-aspiration"),   # ... not a kind of it
+    (DIAG, "bone-marrow-aspiration-and-biopsy", "bone-marrow-biopsy"),
+    (DIAG, "bone-marrow-aspiration", "bone-marrow-aspiration-and-biopsy"),
+    (CARE, "side-effects", "pain"),                          # pain is also a symptom of the leukemia
+    (CARE, "treatment-complication", "pain"),
+    (CARE, "care-team-member", "lab-technician"),            # no document puts laboratory staff on the team
 ])
 def test_not_is_a(client, base, system, a, b):
     assert subsumes(client, base, system, a, b) == "not-subsumed"
@@ -137,3 +155,47 @@ def test_deprecated_timing_grouper_is_flagged(client):
     assert param(body, "result") is True
     issues = param(body, "issues") or {}
     assert any("deprecated" in str(i).lower() for i in issues.get("issue", [])), body
+
+
+def _validate(client, vid, system, code) -> bool:
+    r = client.get(f"/r4/ValueSet/{vid}/$validate-code?system={system}&code={code}")
+    assert r.status_code == 200, r.get_json()
+    return param(r.get_json(), "result")
+
+
+@pytest.mark.parametrize("vid, system, code, member", [
+    ("rr-all-care-team-roles", CARE, "lab-technician", False),
+    ("rr-all-care-team-roles", CARE, "doctor", True),
+    ("rr-all-treatment-drugs", DRUG, "bortezomib", True),        # still a drug for treating ALL
+    ("rr-all-supportive-care-drugs", DRUG, "bortezomib", False),
+    ("rr-all-symptoms-and-signs", SYMPTOM, "fatigue", True),
+    ("rr-all-laboratory-findings", SYMPTOM, "fatigue", False),
+])
+def test_review_memberships(client, vid, system, code, member):
+    assert _validate(client, vid, system, code) is member
+
+
+def test_fatigue_appears_once_in_the_symptom_pick_list(client):
+    found = codes(client.get("/r4/ValueSet/rr-all-symptoms-and-signs/$expand").get_json())
+    assert found.count("fatigue") == 1 and found.count("weakness") == 1
+
+
+def _designation_values(client, system, code) -> set[str]:
+    body = client.get(f"/r4/CodeSystem/$lookup?system={system}&code={code}").get_json()
+    out = set()
+    for p in params_named(body, "designation"):
+        out |= {part["valueString"] for part in p["part"] if part["name"] == "value"}
+    return out
+
+
+@pytest.mark.parametrize("system, code, kept, removed", [
+    (COUNT, "repeat-relapse", "Relapse more than once", "Future relapse"),       # reads as a risk, not a count
+    (SITE, "testicular-relapse", None, "Testicular involvement"),              # involvement is not relapse
+    (TREATMENT, "systemic-chemotherapy", None, "Systemic therapy"),            # wider than chemotherapy
+    (TREATMENT, "frontline-treatment", "Initial treatment", "First-round chemotherapy"),   # narrower
+])
+def test_misleading_synonyms_are_gone(client, system, code, kept, removed):
+    values = _designation_values(client, system, code)
+    assert removed not in values
+    if kept:
+        assert kept in values

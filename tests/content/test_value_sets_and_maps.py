@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import codes
+from helpers import codes, content_version
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = "http://terminology.rr-all.org/fhir"
@@ -53,6 +53,22 @@ def test_every_timing_display_names_reference_point_not_document():
         assert "seed" not in c["display"].lower() and "(00" not in c["display"], c["display"]
 
 
+@pytest.mark.parametrize("scheme, source", [
+    ("timing-scheme-000", "(Know ALL website)"), ("timing-scheme-001-complete-remission", "(a 2020 study)"),
+    ("timing-scheme-001-initial-treatment", "(2020 studies)"), ("timing-scheme-002", "(health article)"),
+    ("timing-scheme-003", "(Leukaemia Care)"), ("timing-scheme-004", "(Together resource)"),
+])
+def test_every_timing_scheme_display_names_its_source(scheme, source):
+    """Two schemes measure 3 years / 36 months from (initial) complete remission: the source tells them apart."""
+    assert TIMING_CONCEPTS[scheme]["display"].endswith(source)
+
+
+def test_complement_classes_say_they_are_complements():
+    for code in ("rt000-later-than-2y-first-treatment", "rt001-later-than-3y-cr", "rt004-sooner-after-end-of-treatment"):
+        stated = _props(TIMING_CONCEPTS[code])["threshold-stated"][0]
+        assert "complement" in stated and "later than within" not in stated, stated
+
+
 @pytest.mark.parametrize("vid", [v for v in _timing_value_sets() if v != "rr-all-relapse-timing-003"])
 def test_each_timing_value_set_is_a_set_of_mutually_exclusive_computable_choices(real_client, vid):
     members = expand(real_client, vid)
@@ -76,8 +92,8 @@ def test_no_timing_cut_off_beyond_the_stated_ones():
 
 def test_retired_timing_value_set_still_expands_with_a_warning(real_client):
     body = real_client.get("/r4/ValueSet/rr-all-relapse-timing-001/$expand").get_json()
-    assert {"name": "warning-retired", "valueUri": f"{BASE}/ValueSet/rr-all-relapse-timing-001|0.2.0"} in \
-        body["expansion"]["parameter"]
+    retired = f"{BASE}/ValueSet/rr-all-relapse-timing-001|{content_version()}"
+    assert {"name": "warning-retired", "valueUri": retired} in body["expansion"]["parameter"]
     assert len(codes(body)) == 4
 
 
@@ -181,3 +197,15 @@ def test_relapse_says_which_of_relapse_and_recurrence_to_prefer():
     assert "Not preferred" in snomed["246455001"]
     status = {t["code"]: t["comment"] for src, t in _targets("rr-all-to-condition-clinical") if src == "relapse"}
     assert "Preferred" in status["relapse"] and "Not preferred" in status["recurrence"]
+
+
+def test_improved_is_marked_as_only_for_an_improving_response():
+    (t,) = [t for src, t in _targets("rr-all-to-snomedct") if src == "treatment-response" and t["code"] == "268910001"]
+    assert t["equivalence"] == "relatedto" and "not for no response" in t["comment"]
+
+
+def test_pain_codes_mapped_from_abdominal_fullness_carry_a_caution():
+    pain_codes = {"83132003": "rr-all-to-snomedct", "R10.10": "rr-all-to-icd10cm"}
+    for code, map_id in pain_codes.items():
+        (t,) = [t for src, t in _targets(map_id) if src == "abdominal-fullness" and t["code"] == code]
+        assert t["equivalence"] == "relatedto" and "abdominal-pain" in t["comment"], t

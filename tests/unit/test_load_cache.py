@@ -1,4 +1,4 @@
-"""Load cache (content.py) and memoised expansions (engine/expansion_cache.py)."""
+"""Load cache (content.py) and memoised expansions (engine/expansion_memo.py)."""
 from __future__ import annotations
 
 import json

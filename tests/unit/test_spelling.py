@@ -15,6 +15,7 @@ from service.spelling import british_forms, to_en_gb
     ("Change in behavior", "Change in behaviour"),
     ("Characterized by hospitalization", "Characterised by hospitalisation"),
     ("Pediatric ALL", "Paediatric ALL"),
+    ("Fluorescence in situ hybridization", "Fluorescence in situ hybridisation"),
     ("Fever", "Fever"),
 ])
 def test_to_en_gb(us, gb):

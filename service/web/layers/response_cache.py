@@ -1,14 +1,8 @@
-"""Cross-cutting WSGI layers around the pipeline, each in one place (outermost first, see ``wrap``).
-
-* ``BodyLimit``: reads a POST body once, up to the limit (``MAX_BODY_BYTES``, declared or chunked): a larger one
-  is a 413 OperationOutcome before any other work; the body is kept in the environ for the layers inside.
-* ``ResponseCache``: answers repeated requests and If-None-Match revalidations before anything is parsed,
+"""``ResponseCache``: the rendered-response cache layer. It answers repeated requests and If-None-Match revalidations before anything is parsed,
   and stores the 200 answers the pipeline marked storable. Keyed by method family, path, normalised query,
   the POST body's hash and content type, Accept-Language, Accept, base URL, configuration, content and code
   fingerprints; the key is also the weak ETag, so it is stable across workers and restarts while content,
   code and configuration are unchanged.
-
-The slots for the layers of later work (CORS, access log, metrics, forwarded headers) are in ``wrap``.
 """
 from __future__ import annotations
 
@@ -16,43 +10,16 @@ import hashlib
 import uuid
 from http import HTTPStatus
 
-from ..cache import CachedResponse
-from ..runtime import file_sha256, source_hash
-from ..errors import TerminologyError
-from . import respond
-from .request import BODY_ENV, HttpRequest
-from .respond import KEY_ENV, STORE_ENV, caching_headers
+from ...lru import CachedResponse
+from ...runtime import file_sha256, source_hash
+from ..request import BODY_ENV
+from ..respond import KEY_ENV, STORE_ENV, caching_headers
 
 MAX_KEYED_BODY = 8 * 1024 * 1024   # larger POST bodies are passed through uncached
 _DROP_HEADERS = {"content-length", "date", "set-cookie", "x-cache"}
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
 NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
-
-
-def wrap(pipeline, service) -> object:
-    """The pipeline inside its layers (outermost last in this list)."""
-    app = pipeline
-    app = ResponseCache(app, service, pipeline.route_of)
-    app = BodyLimit(app, service)
-    return app
-
-
-class BodyLimit:
-    def __init__(self, inner, service):
-        self.inner = inner
-        self.service = service
-
-    def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") in ("POST", "PUT", "PATCH") and BODY_ENV not in environ:
-            req = HttpRequest(environ, max_body=self.service.max_body)
-            try:
-                environ[BODY_ENV] = req.body()
-            except TerminologyError as exc:
-                answer = respond.error(req, exc, "json")
-                start_response(answer.status_line, answer.headers)
-                return answer.body
-        return self.inner(environ, start_response)
 
 
 def _content_fingerprint(state: dict) -> str:

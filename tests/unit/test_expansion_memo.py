@@ -1,11 +1,11 @@
-"""service.engine.expansion_cache: the application's memo of compose walks."""
+"""service.engine.expansion_memo: the application's memo of compose walks."""
 from __future__ import annotations
 
 import dataclasses
 
 from helpers import load_fixture, vs_url
 from service.engine.expand import Expander
-from service.engine.expansion_cache import ExpansionMemo
+from service.engine.expansion_memo import ExpansionMemo
 from service.engine.requests import VersionChoices
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from service.cache import CachedResponse, LRUCache
+from service.lru import CachedResponse, LRUCache
 
 
 def _resp(n: int, fill: bytes = b"x") -> CachedResponse:
