@@ -160,6 +160,19 @@ def measure(size: int, args) -> dict:
     return res
 
 
+def _cpu_seconds(srv: Server) -> float:
+    """User + system CPU time of the server's processes so far (/proc/<pid>/stat), to give CPU per request:
+    the work itself, whatever else the machine is doing."""
+    total = 0
+    for pid in [srv.proc.pid] + srv.worker_pids():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])          # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _run_scenarios(srv: Server, requests: dict, args) -> list:
     rows = []
     for name in ORDER:
@@ -169,11 +182,13 @@ def _run_scenarios(srv: Server, requests: dict, args) -> list:
         if args.warmup:   # both workers see the scenario's request-borne resources once (shape check memo)
             run(srv.port, requests[name], concurrency=8, duration=args.warmup, generator=args.generator)
         for conc in args.concurrency:
+            cpu = _cpu_seconds(srv)
             r = run(srv.port, requests[name], concurrency=conc, duration=args.duration, generator=args.generator)
+            cpu_ms = (_cpu_seconds(srv) - cpu) * 1000 / max(r.requests, 1)
             rows.append((name, conc, round(r.rps), round(r.p50_ms, 2), round(r.p99_ms, 2), r.errors,
-                         round(os.getloadavg()[0], 1)))
+                         round(os.getloadavg()[0], 1), round(cpu_ms, 2)))
             print(f"  {name:5s} c={conc} {r.rps:9,.0f} req/s p50 {r.p50_ms:.2f} ms p99 {r.p99_ms:.2f} ms "
-                  f"errors {r.errors}", file=sys.stderr, flush=True)
+                  f"cpu {cpu_ms:.2f} ms/req errors {r.errors}", file=sys.stderr, flush=True)
     return rows
 
 
@@ -191,14 +206,15 @@ def table(results: list[dict]) -> str:
         lines.append(f"| {r['size']:,} | {r['import_s']} | {r['file_mb']} | {r['cold_s']:.2f} / {r['warm_s']:.2f} | "
                      f"{m['rss']:.0f} / {m['pss']:.0f} / {m['private']:.0f} | {per} | {total_rss:.0f} / {total_pss:.0f} | "
                      f"{min(loads)}-{max(loads)} |")
-    lines += ["", "| scenario | conc | " + " | ".join(f"{r['size'] // 1000}k req/s, p50 / p99 ms" for r in results)
-              + " |", "|---|---:|" + "---|" * len(results)]
+    lines += ["", "| scenario | conc | " + " | ".join(f"{r['size'] // 1000}k: req/s, p50 / p99 ms (CPU ms/req)"
+                                                  for r in results) + " |", "|---|---:|" + "---|" * len(results)]
     keys = [tuple(row[:2]) for row in results[0]["rows"]]
     for name, conc in keys:
         cells = []
         for r in results:
             hit = next((row for row in r["rows"] if tuple(row[:2]) == (name, conc)), None)
-            cells.append("-" if hit is None else f"{hit[2]:,}, {hit[3]} / {hit[4]}" + (f" ({hit[5]} err)" if hit[5] else ""))
+            cells.append("-" if hit is None else f"{hit[2]:,}, {hit[3]} / {hit[4]}"
+                         + (f" ({hit[7]})" if len(hit) > 7 else "") + (f" ({hit[5]} err)" if hit[5] else ""))
         lines.append(f"| {name} | {conc} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
