@@ -14,7 +14,7 @@ import json
 import mmap
 import operator
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from .compact_concept import CompactConcept, _Concepts, _Ordered
@@ -23,6 +23,7 @@ from .rangeset import RangeSet
 
 PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
              "display": "Preferred For Language"}
+_SAMPLE = 64      # the sparse index over the sorted codes takes every 64th
 _VALUE_KEY = {"code": "valueCode", "string": "valueString", "boolean": "valueBoolean", "integer": "valueInteger",
               "Coding": "valueCoding", "dateTime": "valueDateTime", "decimal": "valueDecimal"}
 
@@ -100,13 +101,26 @@ class CompactCodeSystem:
         if not self.case_sensitive:
             want = want.lower()
         srt = self._a["code_sorted"]
-        k = bisect_left(srt, want, key=self._code_bytes)
+        j = bisect_right(self._code_samples(), want) - 1       # C speed over every 64th code, then <= 6 steps
+        if j < 0:
+            k = 0                                              # before the first code: not there
+        else:
+            lo = j * _SAMPLE
+            k = bisect_left(srt, want, lo, min(lo + _SAMPLE, len(srt)), key=self._code_bytes)
         if k == len(srt) or self._code_bytes(srt[k]) != want:
             return None
         i = srt[k]
         if exact and not self.case_sensitive and self.code_at(i) != code:
             return None
         return i
+
+    def _code_samples(self) -> list[bytes]:
+        """Every 64th code of the sorted code index (kept; made in ``prepare``, before the workers fork)."""
+        samples = self._sets.get("code_samples")
+        if samples is None:
+            srt = self._a["code_sorted"]
+            samples = self._sets["code_samples"] = [self._code_bytes(srt[k]) for k in range(0, len(srt), _SAMPLE)]
+        return samples
 
     def concept_at(self, i: int) -> CompactConcept:
         return CompactConcept(self, i)
@@ -257,6 +271,7 @@ class CompactCodeSystem:
 
     def prepare(self) -> None:
         """Compute the whole-system sets before workers fork, so that every worker shares them."""
+        self._code_samples()
         self.all_ids(active_only=True)
         self.abstract_ids()
         self.linked_ids("par")
