@@ -143,6 +143,13 @@ def systems_of(entries) -> set[str]:
     return entries.systems() if isinstance(entries, Entries) else {e.system for e in entries}
 
 
+def listed_entries(entries):
+    """The Entry objects an expansion holds (its spans' concepts are not made into entries)."""
+    for p in parts_of(entries) if isinstance(entries, Entries) else [entries]:
+        if not isinstance(p, Span):
+            yield from p
+
+
 def held(entries) -> int:
     return entries.held() if isinstance(entries, Entries) else len(entries)
 

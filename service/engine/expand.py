@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import Processing, TerminologyError, TooCostly, Unresolvable
 from .codesystem import CodeSystemIndex
-from .entry_spans import Entry, Span, entry_of, has_spans, intersect
+from .entry_spans import Entry, Span, entry_of, has_spans, intersect, listed_entries
 from .expansion_merge import materialise, merge, mergeable
 from .filters import compile_filters, select, select_ids
 from .versions import matches as version_matches, split_canonical
@@ -169,12 +169,13 @@ class Expander:
                                                              exclude=True)))
         includes = [self._include(inc, f"ValueSet.compose.include[{i}]", stack, vs)
                     for i, inc in enumerate(compose.get("include", []))]
-        if any(has_spans(part) for part in includes + [part for _v, part in excludes]):
-            if mergeable(self, includes, excludes):
-                return merge(self, includes, excludes, inactive_ok=inactive_ok, canon=canon)
+        if any(has_spans(part) for part in includes + [part for _v, part in excludes]) \
+                and mergeable(self, includes, excludes):
+            result = merge(self, includes, excludes, inactive_ok=inactive_ok, canon=canon)
+        else:
             includes = [materialise(self, part, canon) for part in includes]
             excludes = [(v, materialise(self, part, canon)) for v, part in excludes]
-        result = self._merge_lists(includes, excludes, inactive_ok, canon)
+            result = self._merge_lists(includes, excludes, inactive_ok, canon)
         if len(stack) == 1:   # the value set asked about: name the listed codes the fragments cannot confirm
             self._note_unconfirmed(result)
         return result
@@ -213,8 +214,8 @@ class Expander:
         elif self.versions_match and _newer(e.version, out[key].version):
             out[key].version = e.version
 
-    def _note_unconfirmed(self, entries: list[Entry]) -> None:
-        for e in entries:
+    def _note_unconfirmed(self, entries) -> None:
+        for e in listed_entries(entries):
             if e.concept is None and e.src is not None and e.cs is not None and e.cs.content == "fragment":
                 self._note(self.unconfirmed, f"{e.system}#{e.code}")
 

@@ -296,3 +296,19 @@ def test_loinc_deprecated_and_discouraged_codes_are_reported(client):
     assert ("warning", "DEPRECATED_CONCEPT_FOUND") in _issues(discouraged)
     active = _get(client, f"/r4/CodeSystem/$validate-code?url={LNC}&code=9990017-2")
     assert _issues(active) == [] and param(active, "result") is True
+
+
+def test_a_release_span_beside_listed_codes_of_a_fragment(client):
+    """A compose mixing a release (a span) with codes a fragment cannot confirm: both kept, in include order,
+    and the fragment's unconfirmed code still named in the expansion's unclosed reason."""
+    fragment = {"resourceType": "CodeSystem", "url": "http://x/frag", "version": "1", "status": "active",
+                "content": "fragment", "concept": [{"code": "a"}, {"code": "b"}]}
+    vs = {"resourceType": "ValueSet", "url": "http://example.org/vs/mixed", "status": "active", "compose": {
+        "include": [{"system": SCT, "filter": [{"property": "concept", "op": "is-a", "value": IDS["Q"]}]},
+                    {"system": "http://x/frag", "concept": [{"code": "a"}, {"code": "y"}]}]}}
+    body = _post(client, "/r4/ValueSet/$expand", {"resourceType": "Parameters", "parameter": [
+        {"name": "url", "valueUri": vs["url"]}, {"name": "tx-resource", "resource": fragment},
+        {"name": "tx-resource", "resource": vs}]})
+    assert codes(body) == [IDS["Q"], IDS["REC"], IDS["SQ"], IDS["RHO"], "a", "y"]
+    reason = next(e["valueString"] for e in body["expansion"]["extension"] if e["url"].endswith("unclosed-reason"))
+    assert "http://x/frag#y" in reason and body["expansion"]["total"] == 6
