@@ -16,7 +16,7 @@ log = logging.getLogger("rrall")
 def create_app(config: dict | None = None, registry=None) -> Flask:
     """The application: content and packages loaded, the request pipeline installed, large expansions
     prepared (all before a production server forks its workers, which then share them)."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)   # every route is in the route table (service/web/routes.py)
     cfg = config_mod.load(config)
     if registry is None:
         registry = load_registry(cfg["CONTENT_DIRS"])

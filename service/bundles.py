@@ -77,7 +77,8 @@ def valueset_bundle(vss: list[dict], mode: str, *, expand: Callable[[dict], dict
     """
     if mode not in MODES:
         raise Invalid(f"Unknown mode '{mode}': use one of {', '.join(MODES)}")
-    head = {"resourceType": "Bundle", "id": bundle_id, "type": "collection", "total": len(vss)}
+    # no Bundle.total: FHIR allows it only in a searchset or history (bdl-1)
+    head = {"resourceType": "Bundle", "id": bundle_id, "type": "collection"}
     yield orjson.dumps(head)[:-1] + b',"entry":['
     first = True
     for vs in vss:
@@ -189,5 +190,9 @@ def csv_chunks(rows: Iterable[tuple], batch: int = 200) -> Iterator[bytes]:
 
 
 def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ gets a quote prefix."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+    """Neutralise spreadsheet formulas (CSV injection): a leading = or @ gets a quote prefix, and so does a
+    leading + or - unless a digit follows (a signed number or a phone number stays as it is)."""
+    first = value[:1]
+    if first in ("=", "@") or (first in ("+", "-") and not value[1:2].isdigit()):
+        return "'" + value
+    return value

@@ -15,7 +15,7 @@ RESOURCE_OPS = {
                  ("batch-validate-code", "ValueSet-validate-code")],
     "ConceptMap": [("translate", "ConceptMap-translate")],
 }
-# integrator operations (service/api/integrator.py): $validate on every type and at the system level,
+# integrator operations (service/web/validate.py, downloads.py): $validate on every type and at the system level,
 # ValueSet/$bundle, system $package; ValueSet/$expand.csv is a download, not an operation
 INTEGRATOR_RESOURCE_OPS = {"ValueSet": [("bundle", "http://terminology.rr-all.org/fhir/OperationDefinition/"
                                                    "ValueSet-bundle")]}
@@ -27,7 +27,7 @@ INTEGRATOR_SYSTEM_OPS = [
      "documentation": "GET: our CodeSystems, ValueSets and ConceptMaps as a FHIR NPM package (.tgz)"},
 ]
 SEARCH_PARAMS = [("url", "uri"), ("version", "token"), ("name", "string"), ("title", "string"),
-                 ("status", "token"), ("_id", "token")]
+                 ("publisher", "string"), ("description", "string"), ("status", "token"), ("_id", "token")]
 EXPANSION_PARAMS = ["activeOnly", "check-system-version", "count", "designation", "displayLanguage",
                     "excludeNested", "excludeNotForUI", "filter", "force-system-version", "includeDefinition",
                     "includeDesignations", "offset", "property", "system-version", "tx-resource", "useSupplement",

@@ -16,12 +16,17 @@ def _content_dirs(args) -> list[str]:
 def cmd_serve(args) -> int:
     from . import create_app
     from .content import ContentError
-
+    from .edge.access_log import AccessLogError
     from .packages import PackageError
 
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
     if args.behind_proxy:
         cfg["BEHIND_PROXY"] = True
+    cfg.update({k: v for k, v in (("ACCESS_LOG", args.access_log), ("ACCESS_LOG_LEVEL", args.access_log_level),
+                                  ("METRICS", False if args.no_metrics else None)) if v is not None})
+    if not args.dev:
+        from .edge.metrics import prepare_multiprocess
+        prepare_multiprocess(cfg)   # before the app is built and the workers fork (metrics shared by workers)
     if args.package:
         cfg["PACKAGES"] = args.package
     elif "RRALL_PACKAGES" not in os.environ and not args.no_core:
@@ -30,7 +35,7 @@ def cmd_serve(args) -> int:
             cfg["PACKAGES"] = [str(core)]
     try:
         app = create_app(cfg)   # loaded once, before workers fork
-    except (ContentError, PackageError) as exc:
+    except (ContentError, PackageError, AccessLogError) as exc:
         print(exc, file=sys.stderr)
         return 2
     reg = app.extensions["rrall"]["registry"]
@@ -171,13 +176,18 @@ def main(argv=None) -> int:
                    help="trust Forwarded / X-Forwarded-Proto/-Host/-Port/-Prefix for the links the server writes "
                         "(only behind a proxy that sets them)")
     s.add_argument("--no-core", action="store_true",
-                   help="do not load the FHIR R4 core package found beside the project (../shared/packages)")
+                   help="do not load the FHIR R4 core package shipped in packages/")
     s.add_argument("--package", action="append", metavar="FILE",
                    help="FHIR NPM package .tgz to load (repeatable), e.g. hl7.fhir.r4.core-4.0.1.tgz")
     s.add_argument("--server", default="granian", choices=["granian", "gunicorn"],
                    help="production WSGI server (docs/performance.md compares them)")
     s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
                    help="gunicorn worker class, with --server gunicorn")
+    s.add_argument("--access-log", metavar="stderr|off|FILE",
+                   help="where the JSON access log goes (default stderr; env RRALL_ACCESS_LOG)")
+    s.add_argument("--access-log-level", choices=["info", "warning", "error"],
+                   help="log every request (info, default), only 4xx and 5xx (warning) or only 5xx (error)")
+    s.add_argument("--no-metrics", action="store_true", help="do not serve /metrics (env RRALL_METRICS=0)")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="validate content; exit non-zero on any problem")
     c.add_argument("--content", action="append")

@@ -24,7 +24,6 @@ DEFAULTS = {
     "BASE_URL": "http://127.0.0.1:8080",
     "SOFTWARE_VERSION": "0.1.0",
     "PACKAGES": [],               # FHIR NPM package .tgz files to load (see service/packages.py)
-    "FAST_LANE": True,            # answer plain GET operations without Flask's request machinery (api/fastlane.py)
     "CACHE_DIR": str(ROOT / ".cache"),   # parsed-package cache (pickle keyed by file sha256)
     "PACKAGE_NAME": "rrall.terminology",
 }
@@ -51,8 +50,6 @@ def load(overrides: dict | None = None) -> dict:
         cfg["DEADLINE_SECONDS"] = float(os.environ["RRALL_DEADLINE_SECONDS"])
     if os.environ.get("RRALL_PACKAGES"):
         cfg["PACKAGES"] = [f for f in os.environ["RRALL_PACKAGES"].split(os.pathsep) if f]
-    if os.environ.get("RRALL_FAST_LANE"):
-        cfg["FAST_LANE"] = os.environ["RRALL_FAST_LANE"].strip().lower() not in ("0", "false", "off", "no")
     if os.environ.get("RRALL_CACHE_DIR"):
         cfg["CACHE_DIR"] = os.environ["RRALL_CACHE_DIR"]
     if overrides:

@@ -3,7 +3,8 @@
 * the main text of a concept (display, definition, ``en`` synonyms, string property values) is US English,
   and a display that British English spells differently has an en-GB designation spelled the British way;
 * a statement attributed to a document (``document-view``, ``stated-frequency``, ``stated-prognosis``)
-  starts with the seed file name, and that document is one the concept cites (``source-document``);
+  starts with the name of a seed document (content_checks.SEED_LABELS, e.g. "Leukaemia Care: ..."), and that
+  document is one the concept cites (``source-document``);
 * each of our ValueSets says what it is for: title, description and purpose.
 """
 from __future__ import annotations

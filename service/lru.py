@@ -1,8 +1,9 @@
-"""A bounded, thread-safe LRU of rendered responses (no Flask here; wired in ``api/caching.py``).
+"""A bounded, thread-safe LRU (items and bytes): rendered responses (web.layers.ResponseCache), validated
+request resources and request CodeSystem indexes (web.service.Caches).
 
 Bounded by item count and by total body bytes; an entry larger than ``max_entry_bytes`` is not
-stored. Each gunicorn worker holds its own cache (nothing shared, nothing to invalidate: the
-content is immutable for the life of the process and the registry content hash is in every key).
+stored. Each worker holds its own (nothing shared, nothing to invalidate: the content is immutable for the
+life of the process and the registry content hash is in every response key).
 """
 from __future__ import annotations
 

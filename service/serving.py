@@ -42,6 +42,8 @@ def _granian(app, *, host: str, port: int, workers: int, threads: int) -> None:
 def _gunicorn(app, *, host: str, port: int, workers: int, threads: int, worker_class: str) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from .edge.metrics import worker_exited
+
     class _Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
@@ -51,6 +53,7 @@ def _gunicorn(app, *, host: str, port: int, workers: int, threads: int, worker_c
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 60)
+            self.cfg.set("child_exit", lambda _arbiter, worker: worker_exited(worker.pid))   # metrics bookkeeping
 
         def load(self):
             return app

@@ -23,6 +23,7 @@ The fixture content (all under http://example.org/fhir):
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,7 +35,12 @@ for _p in (str(REPO), str(TESTS)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
+pytest.register_assert_rewrite("helpers")   # its assert_oo reports like a test's own asserts
 from helpers import FIXTURES  # noqa: E402
+
+# no access log from the many apps the tests build (its batches would land between pytest's captures); the tests of
+# the log choose their sink themselves (tests/edge/test_access_log.py)
+os.environ.setdefault("RRALL_ACCESS_LOG", "off")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,20 @@ ANIMALS = f"{BASE}/CodeSystem/animals"
 LETTERS = f"{BASE}/CodeSystem/letters"
 VERSIONED = f"{BASE}/CodeSystem/versioned"
 SUPPLEMENT = f"{BASE}/CodeSystem/animals-supplement"
+FHIR_JSON = "application/fhir+json"
+
+
+def assert_oo(r, status: int | None = None):
+    """A test-client response that is an error OperationOutcome (with that status), without a traceback."""
+    assert r.mimetype in (FHIR_JSON, "application/json")
+    body = r.get_json()
+    assert body["resourceType"] == "OperationOutcome", body
+    assert body["issue"] and body["issue"][0]["severity"] in ("error", "fatal")
+    if status is not None:
+        assert r.status_code == status, body
+    text = json.dumps(body)
+    assert "Traceback" not in text and 'File "' not in text
+    return body
 
 
 def vs_url(vid: str) -> str:

@@ -1,11 +1,16 @@
-"""openapi.yaml describes exactly the Flask routes.
+"""openapi.yaml describes exactly the Flask routes, is what the generator makes of the route table, and says
+what the code does (types, required parameters, enums, answer formats, Bundle types, error statuses).
+
+openapi.yaml is generated (``python -m service.web.openapi > openapi.yaml``) from service/web/routes.py and the
+descriptions in service/web/openapi/table.py; tests/api/test_openapi_contract.py sends its examples to a server.
 
 Mapping from Flask rules to OpenAPI paths:
 * ``<rid>`` (and any other ``<name>`` / ``<converter:name>``) becomes ``{id}`` for ``rid``, else ``{name}``;
 * ``<any(CodeSystem, ValueSet, ConceptMap):rtype>`` is expanded into one concrete path per alternative
   (``/r4/CodeSystem``, ``/r4/ValueSet``, ``/r4/ConceptMap``), because the resource types are fixed;
 * ``/static/...`` (Flask's built-in static route) is ignored;
-* methods are compared without HEAD and OPTIONS (Flask adds those implicitly).
+* methods are compared without HEAD (Flask adds it to GET routes); every path documents OPTIONS, which the
+  pipeline answers on every path (204 and Allow).
 
 Needs PyYAML (the ``test`` extra).
 """
@@ -46,7 +51,7 @@ def routes(app) -> dict[str, set[str]]:
         if rule.rule.startswith("/static"):
             continue
         for path in flask_to_openapi(rule.rule):
-            out.setdefault(path, set()).update(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+            out.setdefault(path, set()).update(m.lower() for m in rule.methods - {"HEAD"})
     return out
 
 
@@ -63,13 +68,26 @@ def test_spec_is_openapi_3(spec):
 
 
 def test_paths_equal_flask_routes(spec, routes):
+    from service.web.openapi.table import LAYER_RULES
+
     documented = set(spec["paths"])
     served = set(routes)
-    assert documented - served == set(), "documented but not served"
+    assert documented - served == {rule for rule, *_ in LAYER_RULES}, "documented but not served by a route"
     assert served - documented == set(), "served but not documented"
 
 
+def test_paths_outside_the_route_table_are_answered(client):
+    from service.web.openapi.table import LAYER_RULES
+
+    for rule, _endpoint, methods, _route in LAYER_RULES:
+        for method in methods:
+            assert client.open(rule, method=method, buffered=True).status_code == 200, (rule, method)
+
+
 def test_methods_equal_flask_methods(spec, routes):
+    from service.web.openapi.table import LAYER_RULES
+
+    routes = {**routes, **{rule: {m.lower() for m in methods} | {"options"} for rule, _e, methods, _r in LAYER_RULES}}
     mismatched = {}
     for path, item in spec["paths"].items():
         documented = {k for k in item if k in HTTP_METHODS}
@@ -123,8 +141,12 @@ def test_every_operation_has_success_and_operation_outcome_errors(spec):
         for method, op in item.items():
             if method not in HTTP_METHODS:
                 continue
+            if method == "options":
+                assert set(op["responses"]) <= {"204", "404"}, path
+                assert op["responses"]["204"]["headers"]["Allow"]["required"] is True, path
+                continue
             assert "200" in op["responses"], (path, method)
-            if path == "/healthz":
+            if path == "/metrics":   # the metrics layer: a scrape has no error answers
                 continue
             errors = [c for c in op["responses"] if c.startswith(("4", "5"))]
             assert errors, (path, method)
@@ -151,3 +173,33 @@ def test_operations_document_their_fhir_parameters(spec):
 def test_operation_ids_are_unique(spec):
     ids = [op["operationId"] for item in spec["paths"].values() for m, op in item.items() if m in HTTP_METHODS]
     assert len(ids) == len(set(ids))
+
+
+# ---- generated from the route table ----------------------------------------------------------------------
+def test_the_committed_file_is_what_the_generator_makes():
+    from service.web.openapi import generate
+
+    assert SPEC_FILE.read_text(encoding="utf-8") == generate(), \
+        "openapi.yaml is out of date: python -m service.web.openapi > openapi.yaml"
+
+
+def test_the_generator_check_mode_reports_a_stale_file(tmp_path, capsys):
+    from service.web.openapi.__main__ import main
+
+    assert main(["--check", str(SPEC_FILE)]) == 0
+    stale = tmp_path / "openapi.yaml"
+    stale.write_text(SPEC_FILE.read_text(encoding="utf-8").replace("operationId: r4_lookup_get",
+                                                                   "operationId: r4_lookup_old"))
+    assert main(["--check", str(stale)]) == 1
+    assert "r4_lookup_old" in capsys.readouterr().out
+
+
+def test_the_route_table_is_what_flask_serves(app, routes):
+    """The generator reads routes.FHIR_RULES / ROOT_RULES; Flask's url_map holds nothing else."""
+    from service.web import routes as table
+    from service.web.openapi import expand_rule
+
+    from_table = {p for version in ("r4", "r5") for rule, *_ in table.FHIR_RULES
+                  for p, _ in expand_rule(f"/{version}{rule}")}
+    from_table |= {p for rule, *_ in table.ROOT_RULES for p, _ in expand_rule(rule)}
+    assert from_table == set(routes)

@@ -267,26 +267,32 @@ def build_sections(d: Draft, log=None) -> tuple[dict, dict[str, object]]:
     status = array("B")
     des_off = array("I", [0])
     des_str, des_lang, des_use = array("I"), array("B"), array("B")
-    for old in order:
-        code.append(strings.id(d.codes[old]))
-        display.append(strings.id(d.display[old]))
-        definition.append(strings.id(d.definition[old]))
-        flags.append(d.flags[old])
-        st = d.status[old]
-        if st not in status_ix:
-            status_ix[st] = len(statuses)
-            statuses.append(st)
-        status.append(status_ix[st])
-        for value, lang, use in d.designations[old]:
-            if lang not in lang_ix:
-                lang_ix[lang] = len(langs)
-                langs.append(lang)
-            des_str.append(strings.id(value))
-            des_lang.append(lang_ix[lang])
-            des_use.append(use)
-        des_off.append(len(des_str))
-    if len(langs) > 255 or len(statuses) > 255 or len(d.uses) > 255:
-        raise ValueError("too many distinct languages, statuses or designation uses (at most 255 each)")
+    too_many = "too many distinct languages, statuses or designation uses (at most 255 each)"
+    if len(d.uses) > 255:
+        raise ValueError(too_many)
+    try:
+        for old in order:
+            code.append(strings.id(d.codes[old]))
+            display.append(strings.id(d.display[old]))
+            definition.append(strings.id(d.definition[old]))
+            flags.append(d.flags[old])
+            st = d.status[old]
+            if st not in status_ix:
+                status_ix[st] = len(statuses)
+                statuses.append(st)
+            status.append(status_ix[st])
+            for value, lang, use in d.designations[old]:
+                if lang not in lang_ix:
+                    lang_ix[lang] = len(langs)
+                    langs.append(lang)
+                des_str.append(strings.id(value))
+                des_lang.append(lang_ix[lang])
+                des_use.append(use)
+            des_off.append(len(des_str))
+    except OverflowError:   # an index past 255 in a byte array: the languages or statuses
+        raise ValueError(too_many) from None
+    if len(langs) > 255 or len(statuses) > 255:
+        raise ValueError(too_many)
     fold_code = (lambda b: b) if d.case_sensitive else bytes.lower   # ASCII folding, as the reader does
     sec["code_sorted"] = array("I", sorted(range(n), key=lambda i: fold_code(d.codes[order[i]].encode("utf-8"))))
     sec.update(code=code, display=display, definition=definition, flags=flags, status=status,

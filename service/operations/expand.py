@@ -1,6 +1,7 @@
 """ValueSet/$expand: the value set's entries (memoised walk), then text filter, paging and rendering."""
 from __future__ import annotations
 
+from .. import events
 from .. import params as P
 from ..engine import expansion_memo
 from ..engine.expansion_render import render
@@ -47,5 +48,6 @@ def expand(ctx: OpContext, request: ExpandRequest, instance_id: str | None = Non
                  canonical=expander.vs_canonical(vs))
     nested = (request.exclude_nested is not True and expander.hierarchical and not text
               and count is None and not offset)
+    events.expansion(len(selected), len(paged))   # the one place both sizes are known (metrics listen)
     return render(vs, expander, selected, paged, request=request, prefs=ctx.prefs, offset=offset, count=count,
                   nested=nested)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from .raw import (BOOLEANS, CODINGS, CONCEPTS, INTEGERS, MULTI, RESOURCE_PARAMS, STRINGS, TYPED, coerce, first,
                   from_parameters, integer, merge)
-from .requests import batch_validate, expand, lookup, subsumes, validate_code, version_choices, with_defaults
+from .requests import (batch_validate, expand, lookup, subsumes, validate_code, validations, version_choices,
+                       with_defaults)
 from .translate import translate
 
 __all__ = ["BOOLEANS", "CODINGS", "CONCEPTS", "INTEGERS", "MULTI", "RESOURCE_PARAMS", "STRINGS", "TYPED",
            "batch_validate", "coerce", "expand", "first", "from_parameters", "integer", "lookup", "merge",
-           "subsumes", "translate", "validate_code", "version_choices", "with_defaults"]
+           "subsumes", "translate", "validate_code", "validations", "version_choices", "with_defaults"]

@@ -114,7 +114,12 @@ _EXPECT = {**{n: "a boolean" for n in BOOLEANS}, **{n: f"an integer from 0 to {I
            **{n: "a CodeableConcept" for n in CONCEPTS}}
 
 
-def _value_of(param: dict):
+MAX_PART_DEPTH = 16
+
+
+def _value_of(param: dict, depth: int = 0):
+    if depth > MAX_PART_DEPTH:
+        raise Invalid(f"Parameters.parameter.part is nested deeper than {MAX_PART_DEPTH} levels")
     for key, value in param.items():
         if key.startswith("value"):
             return value
@@ -124,7 +129,7 @@ def _value_of(param: dict):
         parts = param["part"]
         if not isinstance(parts, list) or not all(isinstance(p, dict) for p in parts):
             raise Invalid(f"Parameters.parameter.part of '{param.get('name')}' must be a list of parameters")
-        return {p.get("name"): _value_of(p) for p in parts}
+        return {p.get("name"): _value_of(p, depth + 1) for p in parts}
     return None
 
 

@@ -118,16 +118,25 @@ def with_defaults(request, defaults: dict):
     return validate_code(merged, on_codesystem=False)
 
 
-def batch_validate(typed: dict) -> R.BatchValidateRequest:
-    from .raw import coerce, from_parameters
+def validations(typed: dict) -> list[dict]:
+    """The typed parameters of each validation of a $batch-validate-code (a Parameters resource, or parts),
+    merged over the request's other parameters."""
     from ..errors import Invalid
+    from .raw import coerce, from_parameters
 
     outer = {k: v for k, v in typed.items() if k != "validation"}
-    subs = []
+    out = []
     for item in typed.get("validation", ()):
         if not isinstance(item, dict):
             raise Invalid("Each validation parameter must carry a Parameters resource")
-        sub = coerce(from_parameters(item)) if item.get("resourceType") == "Parameters" else \
+        raw = from_parameters(item) if item.get("resourceType") == "Parameters" else \
             {k: [v] for k, v in item.items() if v is not None}
-        subs.append(validate_code({**outer, **sub}, on_codesystem=False))
-    return R.BatchValidateRequest(validations=tuple(subs), **_common(typed))
+        out.append({**outer, **coerce(raw)})
+    return out
+
+
+def batch_validate(typed: dict, subs: list[dict] | None = None) -> R.BatchValidateRequest:
+    """subs: the validations' typed parameters (``validations``), already checked by the caller."""
+    subs = validations(typed) if subs is None else subs
+    return R.BatchValidateRequest(validations=tuple(validate_code(s, on_codesystem=False) for s in subs),
+                                  **_common(typed))

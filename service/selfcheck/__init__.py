@@ -38,8 +38,12 @@ def originals(content_dirs: list[str] = (), packages: list[str] = ()) -> list[di
                 if member.isfile() and name.split("-", 1)[0] in invariants.CORE_ENTRY_KINDS \
                         and name.endswith(".json"):
                     fh = tar.extractfile(member)
-                    if fh is not None:
-                        out.append(orjson.loads(fh.read()))
+                    try:
+                        res = orjson.loads(fh.read()) if fh is not None else None
+                    except orjson.JSONDecodeError:
+                        continue
+                    if isinstance(res, dict):
+                        out.append(res)
     return out
 
 

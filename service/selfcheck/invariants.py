@@ -168,8 +168,7 @@ def concept_maps(server: Server, report: Report, limit: int | None, rng: random.
             continue
         for g5, g4 in zip(cm.get("group", []), r4_map.get("group", [])):
             pairs = [(e5, t5, t4) for e5, e4 in zip(g5.get("element", []), g4.get("element", []))
-                     for t5, t4 in zip(e5.get("target", []) or [], e4.get("target", []) or [])
-                     if e5.get("code") and t5.get("code")]
+                     for t5, t4 in _targets_by_code(e5, e4)]
             if not g4.get("source"):
                 inv.skip("a group without a source system")
                 continue
@@ -178,6 +177,14 @@ def concept_maps(server: Server, report: Report, limit: int | None, rng: random.
                     inv.skip("a target that depends on other elements")
                     continue
                 _translate_target(server, report, cm, g4, e5["code"], t5, t4)
+
+
+def _targets_by_code(e5: dict, e4: dict) -> list[tuple[dict, dict]]:
+    """The R5 and the published R4 target of each target code (an R4 'unmatched' without code has none)."""
+    if not e5.get("code"):
+        return []
+    r4 = {t.get("code"): t for t in e4.get("target", []) or [] if t.get("code")}
+    return [(t5, r4[t5["code"]]) for t5 in e5.get("target", []) or [] if t5.get("code") in r4]
 
 
 def _translate_target(server: Server, report: Report, cm: dict, group: dict, code: str, t5: dict, t4: dict):

@@ -15,6 +15,8 @@ def install(app) -> Service:
     table = routes.install(app)
     pipeline = Pipeline(service, app.url_map, table)
     service.dispatch = pipeline.handle
+    service.route_of = pipeline.route_of
+    service.routes = table
     app.extensions["rrall"]["service"] = service
     app.wsgi_app = layers.wrap(pipeline, service)
     return service

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import orjson
 from werkzeug.test import EnvironBuilder
@@ -75,9 +75,6 @@ def _target(req, entry, i: int):
         return _entry_error(400, f"Bundle.entry[{i}].request.url must be relative to this endpoint ({prefix})")
     if not path or any(s in ("", ".", "..") for s in path.split("/")):
         return _entry_error(400, f"Bundle.entry[{i}].request.url '{url}' is not an operation or resource path")
-    if path in ("$package", "ValueSet/$bundle") or path.endswith(".csv"):
-        return _entry_error(400, f"Bundle.entry[{i}]: '{path}' returns a file and cannot be part of a batch",
-                            "not-supported")
     resource = entry.get("resource")
     data = None
     if method == "POST":
@@ -86,7 +83,10 @@ def _target(req, entry, i: int):
         data = orjson.dumps(resource) if resource is not None else b""
     elif resource is not None:
         return _entry_error(400, f"Bundle.entry[{i}]: a GET cannot carry a resource")
-    return method, f"{prefix}/{path}", parts.query, data
+    # presentation parameters are the batch's business: entries answer FHIR JSON
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k not in ("_format", "_pretty")])
+    return method, f"{prefix}/{path}", query, data
 
 
 def _entry(svc, req, entry, i: int) -> dict:
@@ -103,6 +103,10 @@ def _entry(svc, req, entry, i: int) -> dict:
     try:
         environ = builder.get_environ()
         environ[BATCH_FLAG] = True
+        route = svc.route_of(environ)
+        if route is not None and not route.in_batch:   # judged by the route the path reaches, however encoded
+            return _entry_error(400, f"Bundle.entry[{i}]: '{path}' returns a file or is a batch, and cannot be "
+                                     "part of a batch", "not-supported")
         answer = svc.dispatch(HttpRequest(environ, max_body=svc.max_body))
         raw = b"".join(answer.body)
     finally:

@@ -33,6 +33,22 @@ def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> st
             else None
     if not accept:
         return "json"
+    best, types = _preferences(accept)
+    if best["json"] <= 0 and best["xml"] <= 0 and best["html"] <= 0:
+        extra = FILE_TYPES.get(ext, ())
+        return "json" if any(t in extra for t in types) else None
+    if ext and any(t in FILE_TYPES.get(ext, ()) for t in types):
+        return "json"   # a download asked for by its own type: not a page
+    # a page only for a browser: text/html preferred, and xhtml offered too (every browser sends it) or nothing
+    # but HTML asked for; a client such as Java's default (text/html, image/gif, ..., */*) gets FHIR
+    browser = "application/xhtml+xml" in types or all(t in HTML_TYPES for t in types)
+    if browser and best["html"] > max(best["json"], best["xml"]):
+        return "html"
+    return "xml" if best["xml"] > best["json"] else "json"
+
+
+def _preferences(accept: str) -> tuple[dict, list[str]]:
+    """The highest quality the Accept header gives each kind, and the media types it accepts (q > 0)."""
     best = {"json": -1.0, "xml": -1.0, "html": -1.0}
     types = []
     for item in accept.split(","):
@@ -45,14 +61,7 @@ def negotiate(fmt: str | None, accept: str | None, last_segment: str = "") -> st
             else "html" if mtype in HTML_TYPES else None
         if kind:
             best[kind] = max(best[kind], q)
-    if best["json"] <= 0 and best["xml"] <= 0 and best["html"] <= 0:
-        extra = FILE_TYPES.get(ext, ())
-        return "json" if any(t in extra for t in types) else None
-    if ext and any(t in FILE_TYPES.get(ext, ()) for t in types):
-        return "json"   # a download asked for by its own type: not a page
-    top = max(best.values())
-    return "html" if best["html"] == top and best["html"] > max(best["json"], best["xml"]) \
-        else "xml" if best["xml"] > best["json"] else "json"
+    return best, types
 
 
 def _quality(params: str) -> float:

@@ -88,10 +88,15 @@ def operation_params(req, body_param: str | None = None, *, validated=None) -> d
             else:
                 raise Invalid(f"Expected a Parameters resource in the request body, got '{body['resourceType']}'")
     params = P.coerce(P.merge(*sources))
+    check_resources(params, req.version, validated)
+    return params
+
+
+def check_resources(params: dict, version: str | None, validated=None) -> None:
+    """The shape check of every resource a parameter set carries (tx-resource, valueSet, codeSystem, ...)."""
     for name in P.RESOURCE_PARAMS:
         for res in params.get(name, []):
-            check_resource(res, name, req.version or fhir_io.R5, validated)
-    return params
+            check_resource(res, name, version or fhir_io.R5, validated)
 
 
 def check_resource(res, where: str, version: str, validated=None) -> None:
@@ -103,7 +108,10 @@ def check_resource(res, where: str, version: str, validated=None) -> None:
         # terminology operations identify the resources they are given by canonical url + version, and other
         # servers accept such ids: a malformed one is dropped rather than failing the whole request
         del res["id"]
-    key = version + hashlib.sha256(orjson.dumps(res, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    try:
+        key = version + hashlib.sha256(orjson.dumps(res, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except (TypeError, orjson.JSONEncodeError):   # nested deeper than a resource can sensibly be
+        raise Invalid(f"The {res.get('resourceType')} in '{where}' is nested too deeply") from None
     if validated is not None and validated.get(key) is not None:
         return
     try:

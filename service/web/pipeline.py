@@ -44,7 +44,10 @@ class Pipeline:
             endpoint, args = self.adapter.match(path, method)
         except RequestRedirect as redirect:   # a missing trailing slash: answer at the canonical path
             endpoint, args = self.adapter.match(urlsplit(redirect.new_url).path, method)
-        found = self.routes[endpoint], args
+        route = self.routes.get(endpoint)
+        if route is None:   # a rule something else registered in the url_map: not ours to answer
+            raise NotFound()
+        found = route, args
         if environ is not None:
             environ[ROUTE_ENV] = ((path, method), found)
         return found
@@ -53,7 +56,7 @@ class Pipeline:
         """The Route of a WSGI request, or None (for the layers)."""
         try:
             return self.match(environ.get("PATH_INFO", "") or "/", environ.get("REQUEST_METHOD", "GET"), environ)[0]
-        except HTTPException:
+        except Exception:   # noqa: BLE001 - unroutable here: the pipeline answers it (404/405) itself
             return None
 
     # ---- one request ------------------------------------------------------------------------------------
@@ -71,11 +74,11 @@ class Pipeline:
             return respond.Answer(204, [("Allow", ", ".join(sorted(set(allowed) | {"OPTIONS"}))),
                                         ("Content-Length", "0")], [b""])
         try:
-            req.query_pairs   # a query string that cannot be decoded is a 400, on every route
+            req.check_query()   # a query string that cannot be decoded is a 400, on every route
             route, args = self.match(req.path, req.method, req.environ)
             fmt = self.format_of(req, route)
             if fmt == "html" and route.page is not None:
-                return respond.render_page(req, route.page(self.service, req, **args))
+                return respond.render_page(req, route.page(self.service, req, **args), max_age=self.service.max_age)
             result = route.handler(self.service, req, **args)
             if isinstance(result, respond.FileResult):
                 return respond.render_file(req, result)

@@ -24,21 +24,28 @@ class TooLarge(TerminologyError):
 class HttpRequest:
     """The request as the pipeline sees it. ``version`` is "R4"/"R5" for /r4 and /r5 paths, else None."""
 
-    __slots__ = ("environ", "method", "path", "version", "max_body", "_pairs", "_query", "_body", "_form")
+    __slots__ = ("environ", "method", "path", "version", "max_body", "_pairs", "_query", "_body", "_form",
+                 "query_error")
 
     def __init__(self, environ: dict, *, max_body: int = DEFAULT_MAX_BODY):
         self.environ = environ
         self.method = environ.get("REQUEST_METHOD", "GET").upper()
-        self.path = environ.get("PATH_INFO", "") or "/"
+        raw_path = environ.get("PATH_INFO", "") or "/"
+        try:   # WSGI gives the path as latin-1 characters of its bytes
+            self.path = raw_path.encode("latin-1").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            self.path = raw_path
         head = self.path[1:4]
         self.version = "R4" if head in ("r4", "r4/") else "R5" if head in ("r5", "r5/") else None
         self.max_body = max_body
         self._pairs = self._query = self._body = self._form = None
+        self.query_error: Invalid | None = None
 
     # ---- query ------------------------------------------------------------------------------------
     @property
     def query_pairs(self) -> list[tuple[str, str]]:
-        """(name, value) pairs of the query string, in order; bytes that are not UTF-8 -> 400."""
+        """(name, value) pairs of the query string, in order; empty when it cannot be decoded (check_query
+        raises that error: the pipeline calls it first, so error answers can still read the query safely)."""
         if self._pairs is None:
             raw = self.environ.get("QUERY_STRING", "")
             try:
@@ -46,8 +53,14 @@ class HttpRequest:
                 self._pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
             except (UnicodeError, ValueError):
                 self._pairs = []
-                raise Invalid("The query string is not valid UTF-8: percent-encode other bytes") from None
+                self.query_error = Invalid("The query string is not valid UTF-8: percent-encode other bytes")
         return self._pairs
+
+    def check_query(self) -> None:
+        """A query string that cannot be decoded is a 400."""
+        self.query_pairs
+        if self.query_error is not None:
+            raise self.query_error
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -79,12 +92,15 @@ class HttpRequest:
         """scheme://host[:port] + script root (the server's address as the client used it)."""
         env = self.environ
         host = env.get("HTTP_HOST")
+        scheme = env.get("wsgi.url_scheme", "http")
+        if host and ((scheme == "http" and host.endswith(":80")) or (scheme == "https" and host.endswith(":443"))):
+            host = host.rsplit(":", 1)[0]   # the default port is not part of the address
         if not host:
             host = env.get("SERVER_NAME", "localhost")
             port = env.get("SERVER_PORT", "")
             if port and port not in ("80", "443"):
                 host = f"{host}:{port}"
-        return f"{env.get('wsgi.url_scheme', 'http')}://{host}{env.get('SCRIPT_NAME', '').rstrip('/')}"
+        return f"{scheme}://{host}{env.get('SCRIPT_NAME', '').rstrip('/')}"
 
     @property
     def fhir_base(self) -> str:
@@ -114,7 +130,10 @@ class HttpRequest:
             if length > self.max_body:
                 raise self._too_large()
             return stream.read(length) if length > 0 else b""
-        # no length: a chunked body (the server de-chunks it) is read up to the limit, never past it
+        # no length: only a body the server says is terminated (chunked, de-chunked by the server) may be read
+        # to its end, up to the limit; otherwise there is none (PEP 3333)
+        if not (env.get("wsgi.input_terminated") or "chunked" in env.get("HTTP_TRANSFER_ENCODING", "").lower()):
+            return b""
         chunks, size = [], 0
         while True:
             chunk = stream.read(_READ_CHUNK)

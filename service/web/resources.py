@@ -9,6 +9,7 @@ from . import search_params, summary
 from .respond import FileResult, Result
 
 DEFAULT_COUNT = 50
+MAX_COUNT = 200   # a larger _count gets pages of this size (FHIR lets a server return fewer): bounded work per page
 
 
 def healthz(svc, req) -> FileResult:
@@ -24,7 +25,7 @@ def metadata(svc, req) -> Result:
 def versions(svc, req) -> Result:
     v = FHIR_VERSIONS[req.version]
     return Result({"resourceType": "Parameters", "parameter": [
-        {"name": "version", "valueString": v}, {"name": "default", "valueString": v}]}, cache=False)
+        {"name": "version", "valueString": v}, {"name": "default", "valueString": v}]})
 
 
 def read(svc, req, rtype: str, rid: str) -> Result:
@@ -44,6 +45,7 @@ def search(svc, req, rtype: str) -> Result:
     _summary, _elements, _count/_offset paging, _total; Prefer: handling=lenient ignores what it cannot do)."""
     criteria, ignored = search_params.parse(req)
     count = params.integer("_count", req.arg("_count")) if req.arg("_count") is not None else DEFAULT_COUNT
+    count = min(count, MAX_COUNT)
     offset = params.integer("_offset", req.arg("_offset")) if req.arg("_offset") is not None else 0
     summary_, elements = req.arg("_summary"), req.arg("_elements")
     summary.check(summary_, elements)
@@ -56,7 +58,7 @@ def search(svc, req, rtype: str) -> Result:
     bundle = {"resourceType": "Bundle", "type": "searchset"}
     if req.arg("_total") != "none":
         bundle["total"] = len(hits)
-    bundle["link"] = search_params.links(req, rtype, len(hits), offset, count, summary_)
+    bundle["link"] = search_params.links(req, rtype, len(hits), offset, count, summary_, ignored)
     entries = [] if summary_ == "count" else [
         {"fullUrl": f"{req.fhir_base}/{rtype}/{r.get('id')}", "resource": summary.apply(r, summary_, elements),
          "search": {"mode": "match"}} for r in hits[offset:offset + count]]
@@ -64,4 +66,5 @@ def search(svc, req, rtype: str) -> Result:
         entries.append({"resource": search_params.ignored_outcome(ignored), "search": {"mode": "outcome"}})
     if entries:
         bundle["entry"] = entries
-    return Result(bundle)
+    # Prefer: handling=lenient changes the answer (the response cache keys on it too)
+    return Result(bundle, headers={"Vary": "Accept, Accept-Language, Prefer"})

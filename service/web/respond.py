@@ -113,9 +113,15 @@ def render(req, result: Result, fmt: str | None, *, max_age: int) -> Answer:
     return Answer(result.status, headers, [b""] if req.method == "HEAD" else [body])
 
 
-def render_page(req, result: PageResult) -> Answer:
+def render_page(req, result: PageResult, *, max_age: int = 0) -> Answer:
+    """A page; on a cacheable route a 200 carries the request key as its ETag and may be stored, like FHIR answers
+    (the key holds Accept, Accept-Language and the query, so a page and the FHIR answer never share an entry)."""
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(result.body))),
                ("Vary", "Accept, Accept-Language"), *result.headers.items()]
+    key = req.environ.get(KEY_ENV)
+    if result.status == 200 and key is not None and req.method in ("GET", "HEAD"):
+        headers += [("ETag", f'W/"{key}"'), ("Cache-Control", f"public, max-age={max_age}"), ("X-Cache", "MISS")]
+        req.environ[STORE_ENV] = True
     return Answer(result.status, headers, [b""] if req.method == "HEAD" else [result.body])
 
 

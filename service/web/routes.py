@@ -10,6 +10,7 @@ from typing import Callable
 from werkzeug.routing import BaseConverter
 
 from . import batch, downloads, resources, terminology, validate
+from .pages import concept, home, read
 
 FHIR_ID_PATTERN = r"[A-Za-z0-9\-.]{1,64}"
 RW = ["GET", "POST"]
@@ -29,6 +30,7 @@ class Route:
     cacheable: bool = False     # answers are keyed, ETagged and may be stored (layers.ResponseCache)
     negotiated: bool = True     # the client must accept FHIR JSON or XML, or the file's type (406 otherwise)
     page: Callable | None = None   # the page for people (pages); without one a page shows the FHIR answer
+    in_batch: bool = True       # may be an entry of a batch (not downloads, not a batch itself)
 
 
 def _instance_and_type(name: str, path: str, handler, methods=RW, cacheable=True):
@@ -41,7 +43,7 @@ def _instance_and_type(name: str, path: str, handler, methods=RW, cacheable=True
 # (rule under /r4 and /r5, endpoint name, methods, route)
 FHIR_RULES = [
     ("/metadata", "metadata", ["GET"], Route("metadata", resources.metadata, cacheable=True)),
-    ("/$versions", "versions", RW, Route("versions", resources.versions)),
+    ("/$versions", "versions", RW, Route("versions", resources.versions, cacheable=True)),
     *_instance_and_type("lookup", "CodeSystem/$lookup", terminology.lookup),
     *_instance_and_type("cs-validate-code", "CodeSystem/$validate-code", terminology.cs_validate_code),
     *_instance_and_type("subsumes", "CodeSystem/$subsumes", terminology.subsumes),
@@ -50,18 +52,24 @@ FHIR_RULES = [
     ("/ValueSet/$batch-validate-code", "batch-validate-code", ["POST"],
      Route("batch-validate-code", terminology.batch_validate_code, cacheable=True)),
     *_instance_and_type("translate", "ConceptMap/$translate", terminology.translate),
-    ("/ValueSet/$bundle", "valueset-bundle", ["GET"], Route("valueset-bundle", downloads.valueset_bundle)),
-    ("/ValueSet/$expand.csv", "expand-csv", ["GET"], Route("expand-csv", downloads.expand_csv)),
+    ("/ValueSet/$bundle", "valueset-bundle", ["GET"],
+     Route("valueset-bundle", downloads.valueset_bundle, in_batch=False)),
+    ("/ValueSet/$expand.csv", "expand-csv", ["GET"], Route("expand-csv", downloads.expand_csv, in_batch=False)),
     ("/ValueSet/<rid>/$expand.csv", "expand-csv-instance", ["GET"],
-     Route("expand-csv", downloads.expand_csv)),
-    ("/$package", "package", ["GET"], Route("package", downloads.package)),
+     Route("expand-csv", downloads.expand_csv, in_batch=False)),
+    ("/$package", "package", ["GET"], Route("package", downloads.package, in_batch=False)),
     ("/$validate", "validate", ["POST"], Route("validate", validate.validate)),
     ("/<rtype>/$validate", "validate-type", ["POST"], Route("validate", validate.validate)),
-    (f"/{TYPES}/<fhirid:rid>", "read", ["GET"], Route("read", resources.read, cacheable=True)),
+    (f"/{TYPES}/<fhirid:rid>", "read", ["GET"], Route("read", resources.read, cacheable=True, page=read.read_page)),
+    # a page for people (FHIR has no such path); FHIR clients get the concept's $lookup there
+    ("/CodeSystem/<fhirid:rid>/concept/<path:code>", "concept", ["GET"],
+     Route("concept", concept.lookup, cacheable=True, page=concept.concept_page)),
     (f"/{TYPES}", "search", ["GET"], Route("search", resources.search, cacheable=True)),
-    ("", "batch", ["POST"], Route("batch", batch.batch)),
+    ("", "batch", ["POST"], Route("batch", batch.batch, in_batch=False)),
 ]
 ROOT_RULES = [
+    ("/", "home", ["GET"], Route("home", home.index, cacheable=True, page=home.home_page)),
+    ("/search", "search-page", ["GET"], Route("search-page", home.search_json, cacheable=True, page=home.search_page)),
     ("/healthz", "healthz", ["GET"], Route("healthz", resources.healthz, negotiated=False)),
 ]
 

@@ -8,6 +8,8 @@ an OperationOutcome entry of the Bundle (search.mode = outcome).
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from ..engine.text_index import fold
 from ..errors import Invalid, issue
 
@@ -30,9 +32,14 @@ def lenient(req) -> bool:
 def parse(req) -> tuple[list[tuple[str, str, str | None, list[str]]], list[str]]:
     """([(name, kind, modifier, OR-values)], [ignored parameter names])."""
     criteria, ignored, bad = [], [], []
+    total = req.arg("_total")
+    if total is not None and total not in ("none", "estimate", "accurate"):
+        raise Invalid(f"Unknown _total value '{total}': use none, estimate or accurate")
     for key, value in req.query_pairs:
         name, _, modifier = key.partition(":")
         if name in CONTROL and not modifier:
+            if name == "_sort":
+                (ignored if lenient(req) else bad).append(key)   # not supported: no silent ignoring
             continue
         kind = _kind(name)
         if kind is None or (modifier or None) not in MODIFIERS[kind]:
@@ -69,9 +76,12 @@ def _match(kind: str, modifier: str | None, actual, wanted: str) -> bool:
     return actual == wanted
 
 
-def links(req, rtype: str, total: int, offset: int, count: int, summary: str | None) -> list[dict]:
-    """self, first, previous, next and last; no next (and no last) when _count is 0 or the page is the last."""
-    query = "&".join(f"{k}={v}" for k, v in req.query_pairs if k != "_offset")
+def links(req, rtype: str, total: int, offset: int, count: int, summary: str | None,
+          ignored: list[str] = ()) -> list[dict]:
+    """self, first, previous, next and last, with the parameters the search used (the ignored ones left out,
+    values percent-encoded); no next (and no last) when _count is 0 or the page is the last."""
+    used = [(k, str(count) if k == "_count" else v) for k, v in req.query_pairs if k not in ignored and k != "_offset"]
+    query = urlencode(used)
     base = f"{req.fhir_base}/{rtype}?{query}{'&' if query else ''}_offset="
     out = [{"relation": "self", "url": f"{base}{offset}"}]
     if count <= 0 or summary == "count":

@@ -33,6 +33,8 @@ class Caches:
     negotiator: Negotiator = field(default_factory=Negotiator)
     indexes: LRUCache = field(default_factory=lambda: LRUCache(max_items=256, max_bytes=1 << 40))   # request CodeSystems
     packages: dict = field(default_factory=dict)   # the built $package .tgz per (content, version, name)
+    pages: dict = field(default_factory=dict)      # what pages derive from the (immutable) content: map index, titles
+    memberships: LRUCache = field(default_factory=lambda: LRUCache(max_items=4096, max_bytes=1 << 30))   # concept pages
 
 
 class Service:
@@ -44,6 +46,8 @@ class Service:
         self.caches = Caches(responses=LRUCache(setting(cfg, "RESPONSE_CACHE_ITEMS"),
                                                 setting(cfg, "RESPONSE_CACHE_BYTES")))
         self.dispatch = None      # set by the pipeline: answers a request inside this app (batch entries)
+        self.route_of = None      # set by the pipeline: the Route of an environ, or None (one routing)
+        self.routes: dict = {}    # endpoint -> Route (service/web/routes.py)
 
     @property
     def config(self) -> dict:

@@ -11,7 +11,7 @@ SUBSETTED = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValu
              "display": "subsetted"}
 SUMMARY_VALUES = ("true", "text", "data", "count", "false")
 ALWAYS = ("resourceType", "id", "meta")
-COMMON_SUMMARY = ("implicitRules", "extension", "modifierExtension", "url", "identifier", "version", "name",
+COMMON_SUMMARY = ("implicitRules", "modifierExtension", "url", "identifier", "version", "name",
                   "title", "status", "experimental", "date", "publisher", "contact", "useContext", "jurisdiction",
                   "versionAlgorithmString", "versionAlgorithmCoding", "copyrightLabel")
 SUMMARY_ELEMENTS = {

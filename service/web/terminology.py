@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import operations as ops
 from .. import params as P
 from ..convert import translate_result_r5_to_r4
-from .parse import operation_params
+from .parse import check_resources, operation_params
 from .respond import Result
 
 
@@ -44,7 +44,11 @@ def vs_validate_code(svc, req, rid=None) -> Result:
 
 
 def batch_validate_code(svc, req) -> Result:
-    request = P.batch_validate(_typed(svc, req))
+    typed = _typed(svc, req)
+    subs = P.validations(typed)
+    for sub in subs:   # resources inside a validation get the same shape check as the request's own
+        check_resources(sub, req.version, svc.caches.validated)
+    request = P.batch_validate(typed, subs)
     return Result(ops.batch_validate(request, lambda sub: svc.context(req, sub)))
 
 

@@ -1,4 +1,5 @@
-"""Engine tests for ConceptMap/$translate (service.engine.translate) and its parameter mapping."""
+"""Engine tests for ConceptMap/$translate (service.engine.translate); the parameter mapping is
+tests/params/test_translate.py."""
 from __future__ import annotations
 
 import sys
@@ -14,7 +15,7 @@ from service import operations, params as P  # noqa: E402
 from service.engine.context import OpContext  # noqa: E402
 from service.engine.registry import Registry  # noqa: E402
 from service.engine.translate import translate  # noqa: E402
-from service.errors import Invalid, Unresolvable  # noqa: E402
+from service.errors import Unresolvable  # noqa: E402
 
 SRC = "http://example.org/cs/src"
 TGT_A = "http://example.org/cs/a"
@@ -189,22 +190,7 @@ def test_inline_maps_replace_registry_maps(ctx):
     assert _matches(res) == [(TGT_A, "i1", "equivalent", "http://example.org/cm/inline|3")]
 
 
-# ---- parameter mapping -----------------------------------------------------------------
-def test_params_r4_code_system_targetsystem():
-    [call] = P.translate({"code": ["x"], "system": [SRC], "targetsystem": [TGT_A], "url": [f"{MAP1}|1.0"]}).calls
-    assert (call.source_code, call.source_system, call.target_system) == ("x", SRC, TGT_A)
-    assert (call.map_url, call.map_version, call.reverse) == (MAP1, "1.0", False)
-
-
-def test_params_r4_reverse_flag():
-    [call] = P.translate({"coding": [{"system": TGT_A, "code": "a1"}], "reverse": [True]}).calls
-    assert call.reverse is True and call.reverse_shape == "source" and call.source_system == TGT_A
-
-
-def test_params_r5_target_code_is_reverse_with_source_system_restriction():
-    [call] = P.translate({"targetCode": ["a1"], "targetSystem": [TGT_A], "sourceSystem": [SRC]}).calls
-    assert call.reverse is True and call.reverse_shape == "target"
-    assert (call.source_code, call.source_system, call.target_system) == ("a1", TGT_A, SRC)
+# ---- a CodeableConcept: every coding translated, the matches merged ------------------------------
 
 
 def test_params_codeable_concept_translates_every_coding(ctx):
@@ -213,18 +199,6 @@ def test_params_codeable_concept_translates_every_coding(ctx):
     assert [c.source_code for c in calls] == ["x", "nomap"]
     res = operations.translate(ctx, P.translate({"sourceCodeableConcept": [cc], "targetSystem": [TGT_B]}))
     assert {m[1] for m in _matches(res)} == {"b1", "b2"}
-
-
-@pytest.mark.parametrize("params", [
-    {},
-    {"sourceCode": ["x"]},                                              # no system
-    {"sourceCode": ["x"], "system": [SRC], "targetCode": ["y"]},        # two inputs
-    {"targetCode": ["y"]},                                              # no targetSystem
-    {"conceptMap": [{"resourceType": "ValueSet"}], "sourceCode": ["x"], "system": [SRC]},
-])
-def test_params_invalid(params):
-    with pytest.raises(Invalid):
-        P.translate(params)
 
 
 def test_other_map_chains_that_loop_are_walked_once(make_ctx):

@@ -58,3 +58,11 @@ def test_total_none_and_summary_count(client):
 @pytest.mark.parametrize("query", ["_summary=maybe", "_summary=true&_elements=url"])
 def test_bad_summary_requests_are_400(client, query):
     assert client.get(f"/r4/ValueSet?{query}").status_code == 400
+
+
+def test_a_page_is_at_most_max_count_long_and_says_so_in_its_links(client):
+    from service.web import resources
+
+    page = client.get(f"/r4/ValueSet?_count={resources.MAX_COUNT * 100}").get_json()
+    assert len(page.get("entry", [])) <= resources.MAX_COUNT
+    assert all(f"_count={resources.MAX_COUNT * 100}" not in link["url"] for link in page["link"])

@@ -3,8 +3,8 @@
 From the outside in: ``Forwarded`` (behind a proxy: the client's scheme, host and prefix; only when told),
 ``Cors`` (preflights; allow/expose headers on every answer, cache hits included),
 ``Gzip`` (large answers for clients that accept it), ``BodyLimit`` (a body read once and bounded: 413),
-``ResponseCache`` (hits and 304s before any parsing), then the pipeline. Slots for the production layers
-(access log, metrics, forwarded headers) are marked below.
+``ResponseCache`` (hits and 304s before any parsing), then the pipeline. Outside them all, the production layers
+of ``service/edge``: the access log (request id, one JSON line per request) and ``/metrics``.
 """
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def wrap(pipeline, service) -> object:
         app = Cors(app, allowed)
     if behind_proxy(service.config):
         app = Forwarded(app)
+    from ...edge import access_log, metrics
+    app = metrics.wrap(app, service.state)        # /metrics; counts every answer, cache hits and 304s included
+    app = access_log.wrap(app, service.config)    # outermost: X-Request-Id and one JSON line per request
     return app
 
 

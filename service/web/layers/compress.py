@@ -10,12 +10,23 @@ COMPRESSIBLE = ("application/fhir+json", "application/json", "application/fhir+x
 
 
 def _accepts_gzip(header: str) -> bool:
+    """gzip is acceptable when listed with q > 0, or not listed while * is (RFC 9110, 12.5.3)."""
+    qualities: dict[str, float] = {}
     for part in header.split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
-            q = params.strip()
-            return not (q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"))
-    return False
+        coding, *params = [x.strip() for x in part.split(";")]
+        q = 1.0
+        for p in params:
+            name, _, value = p.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if coding:
+            qualities[coding.lower()] = q
+    if "gzip" in qualities:
+        return qualities["gzip"] > 0
+    return qualities.get("*", 0) > 0
 
 
 class Gzip:

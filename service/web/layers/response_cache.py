@@ -1,6 +1,6 @@
 """``ResponseCache``: the rendered-response cache layer. It answers repeated requests and If-None-Match revalidations before anything is parsed,
   and stores the 200 answers the pipeline marked storable. Keyed by method family, path, normalised query,
-  the POST body's hash and content type, Accept-Language, Accept, base URL, configuration, content and code
+  the POST body's hash and content type, Accept-Language, Accept, Prefer, base URL, configuration, content and code
   fingerprints; the key is also the weak ETag, so it is stable across workers and restarts while content,
   code and configuration are unchanged.
 """
@@ -19,7 +19,8 @@ MAX_KEYED_BODY = 8 * 1024 * 1024   # larger POST bodies are passed through uncac
 _DROP_HEADERS = {"content-length", "date", "set-cookie", "x-cache"}
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
-NOT_IN_ETAG = {"FAST_LANE", "RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS"}
+NOT_IN_ETAG = {"RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS",
+               "ACCESS_LOG", "ACCESS_LOG_LEVEL", "METRICS"}   # the edge layers (service/edge) observe only
 
 
 def _content_fingerprint(state: dict) -> str:
@@ -58,7 +59,8 @@ class ResponseCache:
         self.service = service
         self.route_of = route_of          # the pipeline's routing: one routing for both
         self.store = service.caches.responses
-        self.code = source_hash(("*.py", "*/*.py"))   # a deploy of new code changes every ETag
+        # a deploy of new code (or page templates) changes every ETag
+        self.code = source_hash(("*.py", "*/*.py", "*/*/*.py", "*/*/*/*.html"))
         self.config = _config_fingerprint(service.config)
         self._content = None
         self._registry = None
@@ -75,6 +77,7 @@ class ResponseCache:
                      .strip().lower()) if post else ""
         raw = repr(("POST" if post else "GET", environ.get("PATH_INFO", ""), query, body_part,
                     environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ACCEPT", ""),
+                    environ.get("HTTP_PREFER", ""),   # handling=lenient changes what a search answers
                     environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
                     environ.get("SCRIPT_NAME", ""), self.config, self._content, self.code))
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
