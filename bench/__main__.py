@@ -38,6 +38,10 @@ def _parse(argv):
     p.add_argument("--startup", action="store_true",
                    help="also measure a cold start (empty load cache) and a warm start")
     p.add_argument("--max-seconds", type=float, default=900.0, help="bound on the whole run")
+    p.add_argument("--soak", type=float, metavar="SECONDS",
+                   help="instead: a soak of SECONDS (bench/soak.py): requests, errors, worker RSS growth")
+    p.add_argument("--soak-concurrency", type=int, default=8, help="connections during --soak")
+    p.add_argument("--max-growth", type=float, default=10.0, help="--soak fails above this worker RSS growth (%%)")
     return p.parse_args(argv)
 
 
@@ -68,6 +72,9 @@ def _mem_line(mem: dict) -> str:
 
 def main(argv=None) -> int:
     args = _parse(argv)
+    if args.soak:
+        from . import soak
+        return soak.run(args, args.soak)
     t_start = time.monotonic()
     duration = 1.0 if args.smoke else args.duration
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]

@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 
 from . import config as config_mod
-from . import packages
+from . import packages, xml_in
 from .content import load_registry
 from .engine.expansion_memo import ExpansionMemo
 
@@ -24,6 +24,8 @@ def create_app(config: dict | None = None, registry=None) -> Flask:
     memo = ExpansionMemo()
     app.extensions["rrall"] = {"config": cfg, "registry": combined, "content_registry": registry,
                                "packages": package_set, "expansion_memo": memo}
+    app.url_map.merge_slashes = False   # '//r4//metadata' is a 404, not a redirect (a 500 in the pipeline)
+    xml_in.configure(cfg)   # the XML body limits (MAX_XML_*)
     from . import web
     web.install(app)
     memo.prewarm(combined, max_walk=cfg.get("MAX_WALK", 1_000_000))

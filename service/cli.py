@@ -13,19 +13,65 @@ def _content_dirs(args) -> list[str]:
     return args.content or config_mod.DEFAULTS["CONTENT_DIRS"]
 
 
+def _ours(folder: Path) -> bool:
+    """Does a content folder hold this project's own resources (canonical URLs under our base)? Only the start of
+    each file is read: enough for its url, cheap for a large imported code system."""
+    from .content_checks import OUR_BASE
+
+    files = [folder] if folder.is_file() else sorted(folder.glob("*.json"))
+    for f in files:
+        try:
+            with f.open("rb") as fh:
+                if f'"{OUR_BASE}/'.encode() in fh.read(4096):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _check_own_content(dirs: list[str], as_warnings: bool) -> bool:
+    """The project's content rules (rrall-tx check) on the folders among dirs that hold our own content (folders of
+    other content, e.g. an imported ICD-10-CM or test fixtures, follow other rules); False when serve must not
+    start."""
+    from .content_checks import check_dirs
+
+    own = [Path(d) for d in dirs if _ours(Path(d))]
+    if not own:
+        return True
+    verified = config_mod.VERIFIED_CODES
+    problems = check_dirs(own, verified if verified.exists() else None, validate=False)   # validated while loading
+    for p in problems:
+        print(f"rrall-tx: {'warning' if as_warnings else 'error'}: {p}", file=sys.stderr)
+    if problems and not as_warnings:
+        print(f"rrall-tx: {len(problems)} problem(s) in the content (rrall-tx check lists them): fix them, or "
+              "start with --content-warnings to serve it anyway", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_serve(args) -> int:
     from . import create_app
     from .content import ContentError
-    from .edge.access_log import AccessLogError
+    from .web.layers.access_log import AccessLogError
     from .packages import PackageError
+    from .serving import ensure_port_free
 
+    missing = [d for d in _content_dirs(args) if not Path(d).exists()]
+    if missing:
+        print(f"rrall-tx: content folder not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        ensure_port_free(args.host, args.port)   # before loading: a busy port fails at once, not after seconds
+    except RuntimeError as exc:
+        print(f"rrall-tx: {exc}", file=sys.stderr)
+        return 2
     cfg = {"CONTENT_DIRS": _content_dirs(args)}
     if args.behind_proxy:
         cfg["BEHIND_PROXY"] = True
     cfg.update({k: v for k, v in (("ACCESS_LOG", args.access_log), ("ACCESS_LOG_LEVEL", args.access_log_level),
                                   ("METRICS", False if args.no_metrics else None)) if v is not None})
     if not args.dev:
-        from .edge.metrics import prepare_multiprocess
+        from .web.layers.metrics import prepare_multiprocess
         prepare_multiprocess(cfg)   # before the app is built and the workers fork (metrics shared by workers)
     if args.package:
         cfg["PACKAGES"] = args.package
@@ -37,6 +83,8 @@ def cmd_serve(args) -> int:
         app = create_app(cfg)   # loaded once, before workers fork
     except (ContentError, PackageError, AccessLogError) as exc:
         print(exc, file=sys.stderr)
+        return 2
+    if not _check_own_content(cfg["CONTENT_DIRS"], args.content_warnings):
         return 2
     reg = app.extensions["rrall"]["registry"]
     counts = ", ".join(f"{len(reg.all(k))} {k}s" for k in ("CodeSystem", "ValueSet", "ConceptMap"))
@@ -183,6 +231,8 @@ def main(argv=None) -> int:
                    help="production WSGI server (docs/performance.md compares them)")
     s.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
                    help="gunicorn worker class, with --server gunicorn")
+    s.add_argument("--content-warnings", action="store_true",
+                   help="start even when our own content breaks the project's content rules (print them as warnings)")
     s.add_argument("--access-log", metavar="stderr|off|FILE",
                    help="where the JSON access log goes (default stderr; env RRALL_ACCESS_LOG)")
     s.add_argument("--access-log-level", choices=["info", "warning", "error"],

@@ -6,8 +6,9 @@ only when its content hash is not yet known. Under the cache dir (``RRALL_CACHE_
 it) ``validated/<key>`` marks a file that validated, and ``index/<key>.pickle`` holds its
 CodeSystemIndex (with the token index of large code systems), where key = sha256(file bytes) +
 code version (a hash of the modules that shape the index, the Python and fhir.resources
-versions). Warm starts then skip JSON parsing, validation and indexing. Pickles are only read
-from this local, self-written directory.
+versions). Warm starts then skip JSON parsing, validation and indexing. Markers and indexes are
+signed with the installation's cache key (service/signed_cache.py): anything else found there is
+ignored and rebuilt, never unpickled.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from . import fhir_io
 from .engine.compact_format import FormatError
 from .engine.registry import Registry
-from .runtime import atomic_write, gc_paused, source_hash
+from .runtime import gc_paused, source_hash
 
 CACHE_FORMAT = "1"
 TEXT_INDEX_MIN = 5000          # build (and cache) the token index at load time from this many concepts
@@ -98,43 +99,32 @@ def code_version() -> str:
 
 
 class LoadCache:
-    """Validation markers and pickled indexes keyed by file hash + code version (see module doc)."""
+    """Validation markers and indexes keyed by file hash + code version (see module doc), as signed entries
+    (service/signed_cache.py): an entry this installation did not write is ignored and rebuilt."""
 
     def __init__(self, root: Path | None):
+        from .signed_cache import SignedStore
+
         self.root = root
+        self.store = SignedStore(root)
         self.stats = {"validated": 0, "skipped_validation": 0, "index_hits": 0, "index_built": 0}
 
     def key(self, raw: bytes) -> str:
         return f"{hashlib.sha256(raw).hexdigest()}-{code_version()}"
 
-    def _path(self, kind: str, key: str) -> Path | None:
-        return None if self.root is None else self.root / kind / key
-
     def is_validated(self, key: str) -> bool:
-        p = self._path("validated", key)
-        return p is not None and p.exists()
+        return self.store.marked(f"validated/{key}")
 
     def mark_validated(self, key: str) -> None:
-        self._write(self._path("validated", key), b"")
+        self.store.mark(f"validated/{key}")
 
     def load_index(self, key: str):
-        p = self._path("index", key + ".pickle")
-        if p is None or not p.exists():
-            return None
-        try:
-            return pickle.loads(p.read_bytes())
-        except Exception:   # noqa: BLE001 - a stale or broken cache entry is rebuilt
-            return None
+        from .engine.codesystem import CodeSystemIndex
+
+        return self.store.load(f"index/{key}.pickle", CodeSystemIndex)
 
     def store_index(self, key: str, index) -> None:
-        p = self._path("index", key + ".pickle")
-        if p is not None:
-            self._write(p, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-
-    @staticmethod
-    def _write(path: Path | None, data: bytes) -> None:
-        if path is not None:
-            atomic_write(path, data)
+        self.store.store(f"index/{key}.pickle", index)
 
 
 def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | None = None) -> Registry:
@@ -203,7 +193,7 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
         reg = Registry()
         for resource, index in loaded:
             reg.add(resource, index=index)
-        reg.load_stats = dict(cache.stats)
+        reg.load_stats = dict(cache.stats, rejected=cache.store.rejected)
         reg.content_hash = hashlib.sha256("\n".join(keys).encode()).hexdigest()   # content + code version
         return reg
 

@@ -118,7 +118,7 @@ class _CodeSystemIndex:
         return code in self.concepts
 
 
-def _load(dirs) -> tuple[list[tuple[str, dict]], list[Problem]]:
+def _load(dirs, validate: bool = True) -> tuple[list[tuple[str, dict]], list[Problem]]:
     loaded, problems = [], []
     for d in dirs:
         for f in sorted(Path(d).glob("*.json")):
@@ -128,7 +128,7 @@ def _load(dirs) -> tuple[list[tuple[str, dict]], list[Problem]]:
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 problems.append(Problem(name, "", f"not valid JSON: {exc}"))
                 continue
-            for path, msg in fhir_io.validate_resource(res, fhir_io.R4):
+            for path, msg in fhir_io.validate_resource(res, fhir_io.R4) if validate else ():
                 problems.append(Problem(name, path, f"FHIR R4: {msg}"))
             if not isinstance(res, dict):
                 continue
@@ -363,9 +363,10 @@ def _check_external_codesystem(ctx: _Context, f: str, res: dict) -> list[Problem
     return out
 
 
-def check_dirs(dirs: list[Path], verified_codes_path: Path | None) -> list[Problem]:
-    """Check every JSON resource in `dirs`; return the problems found (empty = OK)."""
-    loaded, problems = _load(dirs)
+def check_dirs(dirs: list[Path], verified_codes_path: Path | None, *, validate: bool = True) -> list[Problem]:
+    """Check every JSON resource in `dirs`; return the problems found (empty = OK). validate=False leaves out
+    the structural validation (for `serve`, whose loader has just validated the same files)."""
+    loaded, problems = _load(dirs, validate)
     problems += _check_identity(loaded)
     try:
         verified = load_verified(verified_codes_path)

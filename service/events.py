@@ -2,7 +2,7 @@
 
 ``operations.expand`` is the single place where an expansion's total (codes matching after the text filter and
 activeOnly) and the number of codes returned (after paging) are both known. It calls :func:`expansion`; the
-metrics layer (``service/edge/metrics.py``) subscribes with :func:`on_expansion`. This module imports nothing,
+metrics layer (``service/web/layers/metrics.py``) subscribes with :func:`on_expansion`. This module imports nothing,
 so handlers and the engine side stay free of web and metrics libraries.
 """
 from __future__ import annotations

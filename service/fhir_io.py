@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import xml_in
 from .errors import shown
+from .xml_in import XMLError  # noqa: F401 - raised by from_xml and to_xml; callers catch fhir_io.XMLError
 
 R4 = "R4"
 R5 = "R5"
@@ -95,38 +97,46 @@ def is_resource_type(resource_type: str, fhir_version: str = R4) -> bool:
 
 
 # ---- XML (application/fhir+xml) -----------------------------------------------------------------
-class XMLError(ValueError):
-    """XML that is not a safe, well-formed FHIR resource."""
+def from_xml(data: bytes, fhir_version: str = R5, limits=None) -> dict:
+    """A FHIR XML resource as a JSON-shaped dict, in time linear in its size and within the limits of
+    service/xml_in.py (bytes, depth, attributes, elements). Refuses DTDs and entities."""
+    return xml_in.parse(data, fhir_version, element_table, limits)
 
 
-def _safe_parser():
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True)
-
-
-def from_xml(data: bytes, fhir_version: str = R5) -> dict:
-    """A FHIR XML resource as a JSON-shaped dict. Refuses DTDs and entities (no XXE, no entity bombs)."""
-    import defusedxml.ElementTree as safe_et
-    from lxml import etree
-    from pydantic import ValidationError
-
-    try:
-        root = safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except Exception as exc:  # defusedxml raises several kinds of errors for unsafe or broken XML
-        raise XMLError(f"the XML is not well-formed or not allowed ({type(exc).__name__}: {exc})") from None
-    rtype = root.tag.split("}", 1)[-1]
-    if not root.tag.startswith("{http://hl7.org/fhir}"):
-        raise XMLError("the XML root element is not in the FHIR namespace http://hl7.org/fhir")
-    cls = _model_class(fhir_version, rtype)
+@lru_cache(maxsize=2048)
+def element_table(fhir_version: str, type_name: str) -> tuple[bool, dict] | None:
+    """How the elements of a FHIR type appear in XML, for xml_in: (is a resource, {element name: (repeats,
+    kind, type)}), kind one of "primitive", "complex", "resource", "xhtml"; None for an unknown type.
+    Element.id and Extension.url are XML attributes and not in the table."""
+    cls = _model_class(fhir_version, type_name)
     if cls is None:
-        raise XMLError(f"unknown resourceType {shown(rtype)} for FHIR {fhir_version}")
-    try:
-        model = cls.model_validate_xml(data, xmlparser=_safe_parser())
-    except (ValidationError, etree.XMLSyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise XMLError(f"the XML is not a valid {rtype}: {exc}") from None
-    return model.model_dump(mode="json", exclude_none=True)
+        return None
+    from fhir_core.utils import determine_version_prefix, get_fhir_type_name, is_list_type, is_primitive_type
+
+    root = "fhir.resources.R4B" if fhir_version == R4 else "fhir.resources"
+    prefix = determine_version_prefix(root)
+    resource = is_resource_type(type_name, fhir_version)
+    table: dict[str, tuple[bool, str, str]] = {}
+    for name, field in cls.model_fields.items():
+        alias = field.alias or name
+        if name.endswith("__ext") or alias.startswith("_") or name in ("fhir_comments", "resource_type"):
+            continue
+        if (not resource and alias == "id") or (type_name == "Extension" and alias == "url"):
+            continue
+        try:
+            ftype = get_fhir_type_name(field, prefix=prefix)
+        except ValueError:
+            continue
+        if ftype == "xhtml":
+            kind = "xhtml"
+        elif is_primitive_type(field):
+            kind = "primitive"
+        elif ftype == "Resource" or is_resource_type(ftype, fhir_version):
+            kind = "resource"
+        else:
+            kind = "complex"
+        table[alias] = (is_list_type(field), kind, ftype)
+    return resource, table
 
 
 def to_xml(resource: dict, fhir_version: str = R5) -> bytes:

@@ -4,9 +4,9 @@ A package is ``package/package.json`` + resources as ``package/*.json`` (listed 
 ``package/.index.json`` when present). Package content is trusted: it is not
 validated with the pydantic models (that would take minutes for the core
 package), and narratives (``text``) are dropped. The parsed package -- R5-shaped terminology resources, prebuilt
-CodeSystem indexes and the StructureDefinition summaries -- is pickled in the
-cache directory keyed by the file's sha256 (and the code that shapes it), so a
-warm start only unpickles.
+CodeSystem indexes and the StructureDefinition summaries -- is stored in the
+cache directory as a signed entry (service/signed_cache.py) keyed by the file's
+sha256 (and the code that shapes it), so a warm start only verifies and unpickles.
 
 Nothing here imports Flask or fhir.resources.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 import tarfile
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ import orjson
 from .convert import r4_to_r5
 from .engine.codesystem import CodeSystemIndex
 from .engine.registry import KINDS, Registry
-from .runtime import atomic_write, file_sha256, gc_paused, source_hash
+from .runtime import file_sha256, gc_paused, source_hash
 
 log = logging.getLogger("rrall.packages")
 
@@ -234,30 +233,29 @@ def parse_package(path: str | Path) -> Package:
 
 
 def load_package(path: str | Path, cache_dir: str | Path | None = None) -> Package:
-    """A package, from the pickle cache when the file (sha256) and the code are unchanged."""
+    """A package, from the signed cache (service/signed_cache.py) when the file (sha256) and the code are
+    unchanged; a cache entry this installation did not write is ignored and rebuilt."""
+    from .signed_cache import SignedStore
+
     started = time.perf_counter()
     path = Path(path)
     if not path.is_file():
         raise PackageError(f"{path}: package file not found")
-    cache_file = None
-    if cache_dir:
-        key = f"{file_sha256(path)}-{_code_fingerprint()}"
-        cache_file = Path(cache_dir) / f"package-{key}.pickle"
-        if cache_file.is_file():
-            try:
-                with gc_paused(), cache_file.open("rb") as fh:   # unpickling many small objects
-                    pkg = pickle.load(fh)
-                if isinstance(pkg, Package):
-                    pkg.path = str(path)
-                    pkg.from_cache = True
-                    pkg.load_seconds = time.perf_counter() - started
-                    return pkg
-            except Exception:   # a broken or foreign cache file: rebuild it
-                log.warning("ignoring unreadable package cache %s", cache_file)
+    store = SignedStore(Path(cache_dir) if cache_dir else None)
+    name = f"package-{file_sha256(path)}-{_code_fingerprint()}.pickle" if store.enabled else ""
+    if name:
+        with gc_paused():   # unpickling many small objects
+            pkg = store.load(name, Package)
+        if pkg is not None:
+            pkg.path = str(path)
+            pkg.from_cache = True
+            pkg.load_seconds = time.perf_counter() - started
+            return pkg
+        if store.rejected:
+            log.warning("ignoring package cache %s (not written by this installation, or unreadable)", name)
     pkg = parse_package(path)
-    if cache_file is not None:
-        if not atomic_write(cache_file, pickle.dumps(pkg, protocol=pickle.HIGHEST_PROTOCOL)):
-            log.warning("could not write package cache %s", cache_file)
+    if name and not store.store(name, pkg):
+        log.warning("could not write package cache %s", name)
     pkg.load_seconds = time.perf_counter() - started
     return pkg
 

@@ -98,3 +98,16 @@ FRAGMENT_VALUE_SETS = [
     fragment_vs("whole-minus-filter", {"system": FRAG},
         exclude=[{"system": FRAG, "filter": [{"property": "concept", "op": "is-a", "value": "a"}]}]),
 ]
+
+
+def diamond_value_sets(n: int = 26, closing: dict | None = None) -> list[dict]:
+    """n value sets d0..d{n-1}, each including the next one twice (two includes), the last one all of animals:
+    2**(n-1) import paths to the same codes (issue #14 defect 8). closing replaces the last compose."""
+    out = []
+    for i in range(n):
+        nxt = f"{BASE}/ValueSet/d{i + 1}"
+        compose = {"include": [{"valueSet": [nxt]}, {"valueSet": [nxt]}]} if i < n - 1 else \
+            (closing or {"include": [{"system": ANIMALS}]})
+        out.append({"resourceType": "ValueSet", "id": f"d{i}", "url": f"{BASE}/ValueSet/d{i}", "status": "active",
+                    "compose": compose})
+    return out

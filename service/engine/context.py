@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from .. import request_clock
 from ..errors import TooCostly
 from .languages import LanguagePrefs
 from .requests import VersionChoices, WalkInputs
@@ -17,7 +18,9 @@ class OpContext:
         self.prefs = prefs or LanguagePrefs([], "none", None)
         self.max_expansion = max_expansion   # codes rendered without an explicit count
         self.max_walk = max_walk             # codes a compose walk may collect before giving up
-        self.deadline = time.monotonic() + deadline_s
+        # within a request, its clock started when the body had arrived (service/web/layers/intake.py): parsing counts too
+        own, request = time.monotonic() + deadline_s, request_clock.deadline()
+        self.deadline = own if request is None else min(own, request)
         self.memo = memo                     # the application's expansion memo (expansion_memo.ExpansionMemo)
         self.set_versions(versions or VersionChoices())
         self.supplements: list = []   # CodeSystem supplements applied to this operation

@@ -63,6 +63,9 @@ class Expander:
         self.versions_match_set = vm is not None
         self.versions_match = vm is True
         self.versions_match_used = False
+        # entries() of each value set already walked in this operation (id -> (value set, entries)): a value set
+        # imported along many paths (a diamond of imports) is walked once
+        self._walked: dict[int, tuple[dict, list]] = {}
 
     # ---- code systems ---------------------------------------------------------
     def pick_version(self, url: str, stated: str | None) -> str | None:
@@ -152,7 +155,15 @@ class Expander:
             raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway [{path}]",
                              tx_code="vs-invalid", message_id="VALUESET_CIRCULAR_REFERENCE",
                              issue_code="processing")
-        stack = stack + ((canon or "#"),)
+        walked = self._walked.get(id(vs))
+        if walked is not None and walked[0] is vs:
+            return walked[1]   # walked without a cycle before, so none through it now either
+        out = self._entries(vs, stack + ((canon or "#"),), canon)
+        if not self.versions_match:   # (that mode updates entries in place: walk again rather than share them)
+            self._walked[id(vs)] = (vs, out)
+        return out
+
+    def _entries(self, vs: dict, stack: tuple, canon: str) -> list[Entry]:
         compose = vs.get("compose")
         if compose is None:
             if "expansion" in vs:

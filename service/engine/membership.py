@@ -10,6 +10,11 @@ class Membership:
 
     def __init__(self, expander):
         self.expander = expander
+        # memos for one operation, so that a value set imported along many paths (a diamond) is walked once;
+        # each keeps the objects its key is made of alive, so their ids stay theirs
+        self._acyclic: dict[int, dict] = {}                     # value sets whose imports were checked
+        self._systems: dict[int, tuple[dict, list]] = {}
+        self._contains: dict[tuple, tuple] = {}
 
     def check_cycles(self, vs: dict, stack: tuple = ()) -> None:
         """Raise Processing if value set imports (include or exclude) loop back."""
@@ -18,6 +23,8 @@ class Membership:
             raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway "
                              f"[{', '.join(stack)}]", tx_code="vs-invalid",
                              message_id="VALUESET_CIRCULAR_REFERENCE")
+        if self._acyclic.get(id(vs)) is vs:
+            return
         compose = vs.get("compose") or {}
         for part in compose.get("include", []) + compose.get("exclude", []):
             for ref in part.get("valueSet", []):
@@ -26,6 +33,7 @@ class Membership:
                 except TerminologyError:
                     continue
                 self.check_cycles(sub, stack + (canon,))
+        self._acyclic[id(vs)] = vs
 
     def imported(self, vs: dict) -> list[dict]:
         """The value sets a value set includes, directly or through other imports (each once)."""
@@ -48,6 +56,14 @@ class Membership:
 
     def systems(self, vs: dict, stack: tuple = ()) -> list[tuple[str, str | None]]:
         """(system, include version) pairs a value set draws from, imports included."""
+        hit = self._systems.get(id(vs))
+        if hit is not None and hit[0] is vs:
+            return hit[1]
+        out = self._systems_of(vs, stack)
+        self._systems[id(vs)] = (vs, out)
+        return out
+
+    def _systems_of(self, vs: dict, stack: tuple) -> list[tuple[str, str | None]]:
         out: list = []
         compose = vs.get("compose")
         if compose is None:
@@ -85,7 +101,15 @@ class Membership:
             raise Processing(f"Found a circularity pointing to {canon} processing ValueSet with pathway "
                              f"[{', '.join(stack)}]", tx_code="vs-invalid",
                              message_id="VALUESET_CIRCULAR_REFERENCE")
-        stack = stack + (canon,)
+        key = (id(vs), system, code, id(cs_for))
+        hit = self._contains.get(key)
+        if hit is not None and hit[0] is vs and hit[1] is cs_for:
+            return hit[2]
+        found = self._contains_walk(vs, system, code, cs_for, stack + (canon,))
+        self._contains[key] = (vs, cs_for, found)
+        return found
+
+    def _contains_walk(self, vs: dict, system: str, code: str, cs_for, stack: tuple):
         compose = vs.get("compose")
         if compose is None:
             for c in _walk_contains(vs.get("expansion", {}).get("contains", [])):

@@ -152,6 +152,8 @@ def merge(*sources: dict[str, list]) -> dict[str, list]:
     merged: dict[str, list] = {}
     for src in sources:
         for name, values in src.items():
+            if name not in MULTI and len({repr(_norm(v)) for v in values}) > 1:   # repeated within one source
+                raise Invalid(f"Conflicting values for parameter '{name}': {shown(values)}")
             if name in merged and name not in MULTI:
                 if [_norm(v) for v in merged[name]] != [_norm(v) for v in values]:
                     raise Invalid(f"Conflicting values for parameter '{name}': {shown(merged[name])} and {shown(values)}")

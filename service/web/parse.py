@@ -36,7 +36,8 @@ def json_body(req, *, required: bool = False) -> dict | None:
         try:
             return fhir_io.from_xml(raw, req.version or fhir_io.R5)
         except fhir_io.XMLError as exc:
-            raise Invalid(f"The request body is not acceptable FHIR XML: {exc}") from None
+            raise Invalid(f"The request body is not acceptable FHIR XML: {exc}", status=exc.status,
+                          issue_code="too-long" if exc.status == 413 else "invalid") from None
     if ctype and ctype not in JSON_TYPES:
         raise TerminologyError(f"Unsupported Content-Type '{req.header('Content-Type')}': use "
                                "application/fhir+json or application/fhir+xml", status=415, issue_code="not-supported")

@@ -116,7 +116,7 @@ class HttpRequest:
 
     def _read_body(self) -> bytes:
         env = self.environ
-        if BODY_ENV in env:   # read (and bounded) by the BodyLimit layer
+        if BODY_ENV in env:   # read (and bounded) by the intake layer
             return env[BODY_ENV]
         stream = env.get("wsgi.input")
         if stream is None or self.method not in ("POST", "PUT", "PATCH"):

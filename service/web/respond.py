@@ -159,6 +159,17 @@ def http_error(req, status: int, text: str, fmt: str | None, *, headers: dict | 
     return render(req, Result(oo, status=status, headers=headers or {}, cache=False), fmt, max_age=0)
 
 
+def layer_path_methods(environ: dict, allow: str) -> Answer:
+    """A path a layer answers (``/metrics``, ``/readyz``) for a method it does not serve: OPTIONS says what the
+    path allows (204), any other method is a 405 OperationOutcome with Allow, as on every path."""
+    from .request import HttpRequest
+
+    req = HttpRequest(environ)
+    if req.method == "OPTIONS":
+        return Answer(204, [("Allow", allow), ("Content-Length", "0")], [b""])
+    return http_error(req, 405, f"Method Not Allowed: {req.method} {req.path}", "json", headers={"Allow": allow})
+
+
 def internal_error(req, exc: Exception) -> Answer:
     log.error("unexpected error on %s %s", req.method, req.path, exc_info=exc)
     oo = {"resourceType": "OperationOutcome", "issue": [issue(

@@ -89,3 +89,12 @@ def test_first():
     assert P.first({"a": [1, 2]}, "a") == 1
     assert P.first({"a": []}, "a", "d") == "d"
     assert P.first({}, "a") is None
+
+
+def test_a_single_valued_parameter_repeated_with_different_values_is_a_400():
+    from service.params import merge
+    with pytest.raises(Invalid) as info:
+        merge({"count": ["1", "2"]})
+    assert "count" in info.value.message and info.value.status == 400
+    assert merge({"count": ["1", "1"]}) == {"count": ["1", "1"]}          # the same value twice is fine
+    assert merge({"property": ["a", "b"]}) == {"property": ["a", "b"]}    # repeating parameters repeat

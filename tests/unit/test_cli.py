@@ -78,7 +78,10 @@ def no_server(monkeypatch):
     calls = []
     monkeypatch.setattr(serving, "run", lambda app, **kw: calls.append((app, kw)))
     monkeypatch.delenv("RRALL_PACKAGES", raising=False)
-    return calls
+    # serve points prometheus_client at a multi-process folder (os.environ): restore the process's own afterwards
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    yield calls
 
 
 def test_serve_loads_the_content_once_then_hands_the_app_to_the_server(no_server, capsys):

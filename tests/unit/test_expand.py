@@ -219,3 +219,27 @@ def test_an_exclude_removes_a_listed_code_the_fragment_does_not_hold(fragment_ct
     exp = Expander(fragment_ctx)
     assert [e.code for e in exp.entries(vs)] == ["a"]
     assert exp.unconfirmed == []   # only what the expansion holds is named
+
+def test_a_diamond_of_imports_is_walked_once(make_ctx, registry):
+    """Issue #14 defect 8: 26 value sets, each importing the next twice, ran the whole 10 s deadline (2**25
+    paths); each value set's entries are now walked once per operation."""
+    import time
+
+    from helpers import diamond_value_sets
+
+    reg = registry.overlay(diamond_value_sets(26))
+    ctx = make_ctx(reg=reg, deadline_s=10.0)
+    start = time.perf_counter()
+    entries = Expander(ctx).entries(reg.by_id("ValueSet", "d0"))
+    assert time.perf_counter() - start < 1.0
+    assert {e.code for e in entries} >= {"dog", "cat", "parrot"} and len(entries) == len({e.key for e in entries})
+
+
+def test_a_cycle_behind_a_diamond_is_still_found(make_ctx, registry):
+    from helpers import BASE, diamond_value_sets
+
+    looped = diamond_value_sets(8, closing={"include": [{"valueSet": [f"{BASE}/ValueSet/d3"]}]})
+    reg = registry.overlay(looped)
+    with pytest.raises(Processing) as info:
+        Expander(make_ctx(reg=reg)).entries(reg.by_id("ValueSet", "d0"))
+    assert info.value.message_id == "VALUESET_CIRCULAR_REFERENCE"

@@ -62,3 +62,25 @@ def test_a_complete_code_system_never_admits_an_unknown_code(make_ctx, registry)
     ctx = make_ctx(reg=registry.overlay([complete, vs]))
     cs_for = lambda s, v: ctx.registry.resolve("CodeSystem", s, v)  # noqa: E731
     assert Membership(Expander(ctx)).unknown_code_verdict(vs, "http://x/complete", "y", cs_for) is None
+
+def test_a_diamond_of_imports_answers_membership_at_once(make_ctx, registry):
+    """Issue #14 defect 8: membership, systems and the cycle check walked every one of the 2**25 paths."""
+    import time
+
+    from helpers import BASE, diamond_value_sets
+
+    reg = registry.overlay(diamond_value_sets(26))
+    ctx = make_ctx(reg=reg)
+    vs = reg.by_id("ValueSet", "d0")
+    m = Membership(Expander(ctx))
+    start = time.perf_counter()
+    m.check_cycles(vs)
+    assert [s for s, _v in m.systems(vs)] == [ANIMALS]
+    cs_for = lambda s, v: reg.resolve("CodeSystem", s, v)   # noqa: E731
+    assert m.contains(vs, ANIMALS, "dog", cs_for) is not None
+    assert m.contains(vs, ANIMALS, "no-such-code", cs_for) is None
+    assert time.perf_counter() - start < 1.0
+    looped = diamond_value_sets(6, closing={"include": [{"valueSet": [f"{BASE}/ValueSet/d2"]}]})
+    reg2 = registry.overlay(looped)
+    with pytest.raises(Processing):
+        Membership(Expander(make_ctx(reg=reg2))).check_cycles(reg2.by_id("ValueSet", "d0"))

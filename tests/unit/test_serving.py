@@ -6,9 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from service import serving
+from service import config, serving
 
-APP = object()
+APP = SimpleNamespace(extensions={"rrall": {"config": config.load()}})   # an app as create_app leaves it
+READERS = config.DEFAULTS["BODY_READERS"]
 
 
 @pytest.fixture
@@ -56,7 +57,9 @@ def test_granian_gets_the_built_app_in_forked_workers(monkeypatch, frozen, grani
     assert server.loaded is APP
     assert state["method"] == "fork" and state["set"] == ([] if current else ["fork"])
     kw = server.kw
-    assert (kw["address"], kw["port"], kw["workers"], kw["blocking_threads"]) == ("127.0.0.1", 18711, 3, 2)
+    # threads for requests plus one serving thread per body reader (service/web/layers/intake.py)
+    assert (kw["address"], kw["port"], kw["workers"], kw["blocking_threads"]) == ("127.0.0.1", 18711, 3, 2 + READERS)
+    assert kw["http1_settings"].header_read_timeout == 10_000 and kw["workers_kill_timeout"] == 20
     assert str(kw["interface"]).lower().endswith("wsgi") and kw["respawn_failed_workers"] is True
 
 

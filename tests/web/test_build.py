@@ -68,7 +68,8 @@ def test_what_the_route_flags_imply():
 def test_answer_formats():
     fhir = {"application/fhir+json", "application/json", "application/fhir+xml", "text/html"}
     special = {"$expand.csv": {"text/csv"}, "$package": {"application/gzip"}, "$bundle": {"application/fhir+json"},
-               "/healthz": {"application/json"}, "/metrics": {"text/plain"}, "/": {"application/json", "text/html"},
+               "/healthz": {"application/json"}, "/readyz": {"application/json"}, "/metrics": {"text/plain"},
+               "/": {"application/json", "text/html"},
                "/search": {"application/json", "text/html"}}
     for path, item in spec()["paths"].items():
         for method, operation in item.items():

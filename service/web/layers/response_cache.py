@@ -20,7 +20,7 @@ _DROP_HEADERS = {"content-length", "date", "set-cookie", "x-cache"}
 # settings that change how a response is produced or kept, never what it says, and where content lives (the
 # content itself is in the ETag through the content fingerprint): not part of the ETag
 NOT_IN_ETAG = {"RESPONSE_CACHE_ITEMS", "RESPONSE_CACHE_BYTES", "CACHE_DIR", "PACKAGES", "CONTENT_DIRS",
-               "ACCESS_LOG", "ACCESS_LOG_LEVEL", "METRICS"}   # the edge layers (service/edge) observe only
+               "ACCESS_LOG", "ACCESS_LOG_LEVEL", "METRICS"}   # the access log and metrics layers observe only
 
 
 def _content_fingerprint(state: dict) -> str:
@@ -123,6 +123,6 @@ class ResponseCache:
 
     @staticmethod
     def _read_body(environ) -> bytes | None:
-        """The POST body (read by BodyLimit), or None when it is too large to be keyed."""
+        """The POST body (read by the intake layer), or None when it is too large to be keyed."""
         body = environ.get(BODY_ENV, b"")
         return body if len(body) <= MAX_KEYED_BODY else None

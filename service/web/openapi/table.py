@@ -162,8 +162,17 @@ METRICS = Op(
     "server", "Prometheus metrics (text exposition format), when the METRICS setting is on (the default)",
     Ok("The metrics (Cache-Control: no-store)", media={"text/plain": {"type": "string"}}),
     control=(), headers=(), only_errors=(),
-    description="Answered by the metrics layer (service/edge/metrics.py), outside the route table; with METRICS "
+    description="Answered by the metrics layer (service/web/layers/metrics.py), outside the route table; with METRICS "
                 "off the path is a 404. No authentication: keep it off the public side of a proxy.")
+
+READYZ = Op(
+    "server", "Readiness: content loaded and every worker running (503 otherwise)",
+    Ok("Ready (Cache-Control: no-store)", media={PLAIN_JSON: {"type": "object", "required": ["status"],
+                                                              "properties": {"status": {"type": "string"}}}}),
+    control=(), headers=(), only_errors=(),
+    description="Answered by the intake layer (service/web/layers/intake.py), outside the route table; a 503 with the "
+                "same shape while content is loading or a worker is missing. For load balancers and Kubernetes "
+                "readiness probes; /healthz is liveness.")
 
 HEALTHZ = Op("server", "Liveness check", Ok("The server is up", media={PLAIN_JSON: ref("schemas", "Health")}),
              control=(), headers=(), description="Not content negotiated: always JSON.")
@@ -227,7 +236,8 @@ BATCH = Op(
                 "Bundle.type -> 400.")
 
 # paths a WSGI layer answers outside the route table (and Flask's url_map), described like routes
-LAYER_RULES = [("/metrics", "metrics", ["GET"], Route("metrics", None, negotiated=False))]
+LAYER_RULES = [("/metrics", "metrics", ["GET"], Route("metrics", None, negotiated=False)),
+               ("/readyz", "readyz", ["GET"], Route("readyz", None, negotiated=False))]
 
 DESCRIBED: dict[str, Op] = {
     "metadata": METADATA,
@@ -259,4 +269,5 @@ DESCRIBED: dict[str, Op] = {
     "search-page": SEARCH_PAGE,
     "healthz": HEALTHZ,
     "metrics": METRICS,
+    "readyz": READYZ,
 }

@@ -1,11 +1,4 @@
-"""Cross-cutting WSGI layers at the edge of the application, outside the response cache.
-
-Each module is one self-contained WSGI middleware, put outermost by ``service/web/layers.wrap`` with one line:
-``access_log`` (request id, one JSON line per request) -> ``metrics`` (Prometheus ``/metrics``) -> the other
-layers (forwarded, CORS, gzip, body limit, response cache) -> the pipeline. Because they wrap the cache, cache hits
-and 304s are logged and counted like every other answer. ``exchange`` is the observation they share,
-``flusher`` hands their batches over.
-"""
+"""How a layer reads its settings: the app configuration (create_app / `serve` flags), else RRALL_<NAME>."""
 from __future__ import annotations
 
 import os

@@ -1,9 +1,9 @@
-"""service/edge/exchange.py: one observation per request, completed when the body is done."""
+"""service/web/layers/exchange.py: one observation per request, completed when the body is done."""
 from __future__ import annotations
 
 import pytest
 
-from service.edge import exchange
+from service.web.layers import exchange
 
 
 def _start(log):

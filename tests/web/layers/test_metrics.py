@@ -1,4 +1,4 @@
-"""service/edge/metrics.py: /metrics families, counts after requests, bounded labels (one process)."""
+"""service/web/layers/metrics.py: /metrics families, counts after requests, bounded labels (one process)."""
 from __future__ import annotations
 
 import pytest
@@ -121,7 +121,7 @@ def test_loaded_resources_and_build_info(app, client):
 
 
 def test_labels_stay_bounded_whatever_the_paths(client):
-    from service.edge.metrics import OPERATIONS
+    from service.web.layers.metrics import OPERATIONS
 
     for path in ("/r5/CodeSystem/$frobnicate", "/r4/Patient/123", "/random/path/x", "/r5/ValueSet/a/b/c/d",
                  f"/r4/CodeSystem/$lookup?system={ANIMALS}&code=zz-{'q' * 50}", "/r5/", "/r4/CodeSystem/x/y"):
@@ -153,7 +153,7 @@ def test_the_operation_of_a_path_that_depends_on_the_method_is_not_remembered(cl
     ("GET", "/r4/CodeSystem/a/b/$lookup", "other"),
 ])
 def test_operation_label(method, path, op):
-    from service.edge.metrics import operation
+    from service.web.layers.metrics import operation
 
     assert operation(method, path) == op
 

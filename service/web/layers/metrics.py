@@ -36,7 +36,6 @@ from __future__ import annotations
 import atexit
 import contextvars
 import glob
-import json
 import os
 import platform
 import shutil
@@ -44,8 +43,9 @@ import tempfile
 import threading
 from bisect import bisect_left
 
-from .. import events
-from . import enabled, exchange, flusher, setting
+from ... import events
+from . import exchange, flusher
+from .settings import enabled, setting
 
 OPERATIONS = frozenset({"$lookup", "$validate-code", "$subsumes", "$expand", "$translate", "$batch-validate-code",
                         "$validate", "$bundle", "$package", "$expand.csv", "$versions"})
@@ -262,16 +262,11 @@ class Metrics:
 
 def _other_method(environ, start_response):
     """/metrics answers GET and HEAD: OPTIONS says so (204), any other method is a 405 (as on every path)."""
-    method = environ.get("REQUEST_METHOD", "")
-    if method == "OPTIONS":
-        start_response("204 No Content", [("Allow", ALLOW), ("Content-Length", "0")])
-        return [b""]
-    body = json.dumps({"resourceType": "OperationOutcome", "issue": [{
-        "severity": "error", "code": "not-supported", "details": {"text": f"Method Not Allowed: {method} /metrics"}}]
-    }).encode()
-    start_response("405 Method Not Allowed", [("Content-Type", "application/fhir+json"), ("Allow", ALLOW),
-                                              ("Content-Length", str(len(body)))])
-    return [body]
+    from ..respond import layer_path_methods
+
+    answer = layer_path_methods(environ, ALLOW)
+    start_response(answer.status_line, answer.headers)
+    return answer.body
 
 
 def wrap(inner, state: dict):

@@ -1,4 +1,4 @@
-"""service/edge/access_log.py: one JSON line per request and X-Request-Id, outside the response cache."""
+"""service/web/layers/access_log.py: one JSON line per request and X-Request-Id, outside the response cache."""
 from __future__ import annotations
 
 import io
@@ -34,7 +34,7 @@ class _Client:
 
 
 def _lines(log) -> list[dict]:
-    from service.edge import flusher
+    from service.web.layers import flusher
 
     flusher.flush_all()   # lines are written in batches (at the latest every flusher.INTERVAL seconds)
     return [json.loads(line) for line in log.read_text().splitlines()]
@@ -121,14 +121,14 @@ def test_off_writes_nothing_but_still_returns_request_ids(tmp_path, capfd):
     app = create_app({"CONTENT_DIRS": [str(FIXTURES)], "ACCESS_LOG": "off"})
     resp = _Client(app).get("/healthz", headers={"X-Request-Id": "quiet"})
     assert resp.headers["X-Request-Id"] == "quiet"
-    from service.edge import flusher
+    from service.web.layers import flusher
     flusher.flush_all()
     assert "quiet" not in capfd.readouterr().err
 
 
 def test_stderr_is_the_default(capfd, monkeypatch):
     from service import create_app
-    from service.edge import flusher
+    from service.web.layers import flusher
 
     monkeypatch.delenv("RRALL_ACCESS_LOG", raising=False)
     app = create_app({"CONTENT_DIRS": [str(FIXTURES)]})
@@ -150,7 +150,7 @@ def test_the_environment_chooses_the_sink(tmp_path, monkeypatch):
 
 
 def test_bad_settings_are_refused_at_start(tmp_path):
-    from service.edge.access_log import AccessLogError
+    from service.web.layers.access_log import AccessLogError
 
     with pytest.raises(AccessLogError, match="level"):
         _app(tmp_path, ACCESS_LOG_LEVEL="chatty")
@@ -202,7 +202,7 @@ def test_a_streamed_answer_is_logged_when_its_body_is_closed(logged):
 def test_lines_reach_the_sink_within_the_flush_interval_without_a_flush_call(logged):
     import time
 
-    from service.edge import flusher
+    from service.web.layers import flusher
 
     app, log = logged
     _Client(app).get("/healthz", headers={"X-Request-Id": "by-the-thread"})
@@ -215,7 +215,7 @@ def test_lines_reach_the_sink_within_the_flush_interval_without_a_flush_call(log
 def test_batches_are_whole_lines_and_at_most_pipe_buf_on_a_pipe(monkeypatch):
     import os
 
-    from service.edge import access_log
+    from service.web.layers import access_log
 
     r, w = os.pipe()
     try:
@@ -249,7 +249,7 @@ def test_generated_ids_differ_between_forked_workers(tmp_path):
     """Workers are forked from one parent: each must draw its own ids (random reseeds after fork)."""
     import os
 
-    from service.edge.access_log import request_id
+    from service.web.layers.access_log import request_id
 
     r, w = os.pipe()
     pid = os.fork()

@@ -1,10 +1,10 @@
-"""service/edge/flusher.py: registered flushes run from a thread, at flush_all, and are held weakly."""
+"""service/web/layers/flusher.py: registered flushes run from a thread, at flush_all, and are held weakly."""
 from __future__ import annotations
 
 import gc
 import time
 
-from service.edge import flusher
+from service.web.layers import flusher
 
 
 class Sink:

@@ -38,7 +38,8 @@ import time
 
 import orjson
 
-from . import exchange, flusher, setting
+from . import exchange, flusher
+from .settings import setting
 
 REQUEST_ID_ENV = "rrall.request_id"
 LEVELS = {"info": 0, "warning": 1, "error": 2}

@@ -2,7 +2,7 @@
 
 Every worker writes its values to PROMETHEUS_MULTIPROC_DIR, so whichever worker answers a scrape reports the
 sum over all workers. Without multi-process mode each scrape would show only the answering worker's share.
-Workers hand their counts and log lines over in batches (service/edge/flusher.py), and at exit.
+Workers hand their counts and log lines over in batches (service/web/layers/flusher.py), and at exit.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from helpers import ANIMALS, FIXTURES, vs_url
-from service.edge import flusher
+from service.web.layers import flusher
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
