@@ -16,7 +16,6 @@ from typing import Callable, Iterable, Iterator
 import orjson
 
 from .content import full_resource
-from .engine.codesystem import CodeSystemIndex
 from .engine.registry import KINDS
 from .engine.versions import split_canonical
 from .errors import Invalid, TerminologyError, Unresolvable, to_operation_outcome
@@ -30,7 +29,9 @@ CORE = {"R4": ("hl7.fhir.r4.core", "4.0.1"), "R5": ("hl7.fhir.r5.core", "5.0.0")
 
 
 def resource_of(entry) -> dict:
-    return full_resource(entry) if isinstance(entry, CodeSystemIndex) else entry
+    """The resource of a registry entry (a code-system provider's full resource; an imported release's
+    metadata)."""
+    return full_resource(entry)
 
 
 # ---- ValueSet/$bundle -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from . import fhir_io
+from .engine.compact_format import FormatError
 from .engine.registry import Registry
 from .runtime import gc_paused, source_hash
 
@@ -39,13 +40,30 @@ class ContentError(Exception):
         super().__init__("invalid content:\n  " + "\n  ".join(lines))
 
 
+COMPACT_SUFFIX = ".rrcs"   # a compact code system written by `rrall-tx import snomed|loinc`
+
+
 def iter_content_files(dirs: list[str]):
     for d in dirs:
         p = Path(d)
         if p.is_file():
             yield p
         elif p.is_dir():
-            yield from sorted(p.rglob("*.json"))
+            yield from sorted(f for f in p.rglob("*") if f.suffix in (".json", COMPACT_SUFFIX) and f.is_file())
+
+
+def open_compact(path: Path):
+    """(key, provider) of a .rrcs file: memory-mapped, so forked workers share its pages through the page
+    cache; nothing is validated or indexed (the importer wrote the indexes). The key (for the content
+    fingerprint: ETags, response-cache keys) is the file's name, size, modification time and header, so a new
+    release changes it without hashing hundreds of megabytes at every start."""
+    from .engine.compact import CompactCodeSystem
+    cs = CompactCodeSystem(path)
+    cs.prepare()                      # whole-system sets computed before the workers fork
+    st = path.stat()
+    header = json.dumps(cs.header, sort_keys=True).encode()
+    digest = hashlib.sha256(f"{path.name}|{st.st_size}|{st.st_mtime_ns}|".encode() + header).hexdigest()
+    return f"{digest}-compact", cs
 
 
 def _looks_r5(resource: dict) -> bool:
@@ -118,6 +136,15 @@ def load_registry(dirs: list[str], *, validate: bool = True, cache: LoadCache | 
     with gc_paused():   # building ~1M small objects
         loaded, problems, keys = [], [], []
         for path in iter_content_files(dirs):
+            if path.suffix == COMPACT_SUFFIX:
+                try:
+                    key, compact = open_compact(path)
+                except (OSError, ValueError, FormatError) as exc:
+                    problems.append((str(path), "", f"not a readable compact code system: {exc}"))
+                    continue
+                keys.append(key)
+                loaded.append((compact.metadata, compact))
+                continue
             try:
                 raw = path.read_bytes()
             except OSError as exc:
@@ -193,5 +220,6 @@ class _reader:
 
 
 def full_resource(entry) -> dict:
-    """The whole resource of a registry entry: a code system's (concepts included), or the resource itself."""
+    """The whole resource of a registry entry: a code system's (concepts included), or the resource itself. An
+    imported release (SNOMED CT, LOINC) gives its metadata (the read route tags it SUBSETTED)."""
     return entry.full_resource() if hasattr(entry, "full_resource") else entry

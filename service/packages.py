@@ -298,7 +298,7 @@ def install(registry: Registry, paths: list[str], cache_dir: str | None) -> tupl
     top = Registry(parent=base)
     for kind in KINDS:
         for entry in registry.all(kind):
-            if isinstance(entry, CodeSystemIndex):
+            if not isinstance(entry, dict):   # a code-system provider (CodeSystemIndex, CompactCodeSystem)
                 top.add(entry.metadata, index=entry)
             else:
                 top.add(entry)

@@ -6,6 +6,8 @@ other one. Other engine modules use the provider's methods only, never ``concept
 """
 from __future__ import annotations
 
+from .rangeset import RangeSet
+
 INACTIVE_STATUSES = {"inactive", "retired"}
 SD = "http://hl7.org/fhir/StructureDefinition/"
 STANDARDS_STATUS = SD + "structuredefinition-standards-status"
@@ -283,3 +285,55 @@ class CodeSystemIndex:
     @property
     def canonical(self) -> str:
         return f"{self.url}|{self.version}" if self.version else (self.url or "")
+
+    # ---- the scale surface (positions = Concept.order) ---------------------------------------------------
+    refset_codes: tuple = ()
+
+    def index_of(self, code: str, *, exact: bool = False) -> int | None:
+        c = self.concepts.get(code) if exact else self.locate(code)
+        return None if c is None else c.order
+
+    def code_at(self, i: int) -> str:
+        return self.ordered[i].code
+
+    def parent_ids(self, i: int) -> list[int]:
+        return [self.concepts[p].order for p in self.ordered[i].parents]
+
+    def child_ids(self, i: int) -> list[int]:
+        return [self.concepts[k].order for k in self.ordered[i].children]
+
+    def ancestor_ids(self, i: int) -> set[int]:
+        return {self.concepts[a].order for a in self.ancestors(self.ordered[i].code)}
+
+    def reach(self, i: int) -> RangeSet:
+        """Descendants-or-self of position i (cached, as ``descendants``)."""
+        cache = self.__dict__.setdefault("_reach_cache", {})
+        hit = cache.get(i)
+        if hit is None:
+            code = self.ordered[i].code
+            hit = cache[i] = RangeSet.from_ids([i] + [self.concepts[d].order for d in self.descendants(code)])
+        return hit
+
+    def is_descendant_or_self(self, i: int, ancestor: int) -> bool:
+        return i == ancestor or ancestor in self.ancestor_ids(i)
+
+    def all_ids(self, *, active_only: bool = False) -> RangeSet:
+        if not active_only:
+            return RangeSet.span(0, len(self.ordered))
+        return RangeSet.from_sorted(c.order for c in self.ordered if not c.inactive)
+
+    def inactive_ids(self) -> RangeSet:
+        return RangeSet.from_sorted(c.order for c in self.ordered if c.inactive)
+
+    def abstract_ids(self) -> RangeSet:
+        return RangeSet.from_sorted(c.order for c in self.ordered if c.abstract)
+
+    def linked_ids(self, kind: str) -> RangeSet:
+        attr = "parents" if kind == "par" else "children"
+        return RangeSet.from_sorted(c.order for c in self.ordered if getattr(c, attr))
+
+    def refset_members(self, refset: str):
+        return None                    # FHIR CodeSystem resources carry no SNOMED CT refsets
+
+    def with_property(self, prop: str, match):
+        return None                    # no value postings: filters test each concept

@@ -12,105 +12,20 @@ from __future__ import annotations
 
 import json
 import mmap
-from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+import operator
+import re
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
-from .compact_format import (FLAG_ABSTRACT, FLAG_DEPRECATED, FLAG_INACTIVE, NONE, PREAMBLE, FormatError,
-                             decode_preamble)
+from .compact_concept import CompactConcept, _Concepts, _Ordered
+from .compact_format import FLAG_ABSTRACT, FLAG_INACTIVE, NONE, PREAMBLE, FormatError, decode_preamble
 from .rangeset import RangeSet
 
 PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
              "display": "Preferred For Language"}
+_SAMPLE = 64      # the sparse index over the sorted codes takes every 64th
 _VALUE_KEY = {"code": "valueCode", "string": "valueString", "boolean": "valueBoolean", "integer": "valueInteger",
               "Coding": "valueCoding", "dateTime": "valueDateTime", "decimal": "valueDecimal"}
-
-
-class CompactConcept:
-    """A concept as the engine sees it (the attributes of ``codesystem.Concept``), read from the arrays."""
-
-    __slots__ = ("_cs", "order", "code", "display", "definition", "abstract", "inactive", "deprecated",
-                 "status", "_des")
-    extensions: tuple = ()
-    ext_props: tuple = ()
-
-    def __init__(self, cs: "CompactCodeSystem", i: int):
-        self._cs = cs
-        self.order = i
-        self.code = cs.code_at(i)
-        self.display = cs.string(cs._a["display"][i])
-        self.definition = cs.string(cs._a["definition"][i])
-        flags = cs._a["flags"][i]
-        self.inactive = bool(flags & FLAG_INACTIVE)
-        self.abstract = bool(flags & FLAG_ABSTRACT)
-        self.deprecated = bool(flags & FLAG_DEPRECATED)
-        self.status = cs.statuses[cs._a["status"][i]]
-        self._des = None
-
-    @property
-    def designations(self) -> list[dict]:
-        if self._des is None:
-            self._des = self._cs.designations_of(self.order)
-        return self._des
-
-    @property
-    def parents(self) -> list[str]:
-        return [self._cs.code_at(p) for p in self._cs.parent_ids(self.order)]
-
-    @property
-    def children(self) -> list[str]:
-        return [self._cs.code_at(c) for c in self._cs.child_ids(self.order)]
-
-    @property
-    def properties(self) -> list[tuple[str, str, object]]:
-        return self._cs.properties_of(self.order)
-
-    def property_values(self, code: str) -> list:
-        return [v for c, _k, v in self.properties if c == code]
-
-    def __repr__(self) -> str:
-        return f"CompactConcept({self.code!r}, {self.display!r})"
-
-
-class _Concepts(Mapping):
-    """``cs.concepts``: code -> concept, exact codes (as CodeSystemIndex.concepts)."""
-
-    def __init__(self, cs: "CompactCodeSystem"):
-        self._cs = cs
-
-    def __getitem__(self, code):
-        i = self._cs.index_of(code, exact=True)
-        if i is None:
-            raise KeyError(code)
-        return CompactConcept(self._cs, i)
-
-    def __contains__(self, code) -> bool:
-        return self._cs.index_of(code, exact=True) is not None
-
-    def __iter__(self):
-        return (self._cs.code_at(i) for i in range(self._cs.count))
-
-    def __len__(self) -> int:
-        return self._cs.count
-
-
-class _Ordered(Sequence):
-    """``cs.ordered``: the concepts in code-system order, made on access."""
-
-    def __init__(self, cs: "CompactCodeSystem"):
-        self._cs = cs
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [CompactConcept(self._cs, k) for k in range(*i.indices(self._cs.count))]
-        if i < 0:
-            i += self._cs.count
-        if not 0 <= i < self._cs.count:
-            raise IndexError(i)
-        return CompactConcept(self._cs, i)
-
-    def __len__(self) -> int:
-        return self._cs.count
 
 
 class CompactCodeSystem:
@@ -141,6 +56,7 @@ class CompactCodeSystem:
         self.roles: dict = header.get("roles", {})
         self.statuses: list = header["statuses"]
         self.refset_codes: list[str] = header["refsets"]
+        self._refset_index = {r: k for k, r in enumerate(self.refset_codes)}
         self.prop_names: list[str] = header["props"]
         res = header["resource"]
         self.resource = res
@@ -159,6 +75,7 @@ class CompactCodeSystem:
         self.concepts = _Concepts(self)
         self.ordered = _Ordered(self)
         self._roots = None
+        self._sets: dict = {}   # whole-system sets derived on first use (flags, links, refsets)
 
     # ---- strings and codes -----------------------------------------------------------
     def string(self, k: int) -> str | None:
@@ -184,13 +101,26 @@ class CompactCodeSystem:
         if not self.case_sensitive:
             want = want.lower()
         srt = self._a["code_sorted"]
-        k = bisect_left(srt, want, key=self._code_bytes)
+        j = bisect_right(self._code_samples(), want) - 1       # C speed over every 64th code, then <= 6 steps
+        if j < 0:
+            k = 0                                              # before the first code: not there
+        else:
+            lo = j * _SAMPLE
+            k = bisect_left(srt, want, lo, min(lo + _SAMPLE, len(srt)), key=self._code_bytes)
         if k == len(srt) or self._code_bytes(srt[k]) != want:
             return None
         i = srt[k]
         if exact and not self.case_sensitive and self.code_at(i) != code:
             return None
         return i
+
+    def _code_samples(self) -> list[bytes]:
+        """Every 64th code of the sorted code index (kept; made in ``prepare``, before the workers fork)."""
+        samples = self._sets.get("code_samples")
+        if samples is None:
+            srt = self._a["code_sorted"]
+            samples = self._sets["code_samples"] = [self._code_bytes(srt[k]) for k in range(0, len(srt), _SAMPLE)]
+        return samples
 
     def concept_at(self, i: int) -> CompactConcept:
         return CompactConcept(self, i)
@@ -236,9 +166,7 @@ class CompactCodeSystem:
     @property
     def roots(self) -> list[str]:
         if self._roots is None:
-            po = self._a["par_off"]
-            self._roots = [self.code_at(i) for i in range(self.count)
-                           if po[i] == po[i + 1] and not self._a["flags"][i] & FLAG_INACTIVE]
+            self._roots = [self.code_at(i) for i in self.all_ids(active_only=True) - self.linked_ids("par")]
         return self._roots
 
     def descendants(self, code: str) -> frozenset:
@@ -310,15 +238,44 @@ class CompactCodeSystem:
         return lo < len(flat) // 2 and flat[2 * lo] <= i
 
     def linked_ids(self, kind: str) -> RangeSet:
-        """Concepts with at least one parent ("par") or child ("chi")."""
-        off = self._a[f"{kind}_off"].tolist()
-        return RangeSet.from_sorted(i for i in range(self.count) if off[i] != off[i + 1])
+        """Concepts with at least one parent ("par") or child ("chi"); computed once (C-speed), then kept."""
+        def build():
+            off = self._a[f"{kind}_off"]
+            return _runs(bytes(map(operator.ne, off[:-1], off[1:])))
+        return self._derived(f"linked.{kind}", build)
+
+    def flagged_ids(self, flag: int) -> RangeSet:
+        """Concepts with a flag bit set (FLAG_INACTIVE, FLAG_ABSTRACT, ...); computed once, then kept."""
+        def build():
+            table = bytes(1 if b & flag else 0 for b in range(256))
+            return _runs(bytes(self._a["flags"]).translate(table))
+        return self._derived(f"flag.{flag}", build)
+
+    def inactive_ids(self) -> RangeSet:
+        return self.flagged_ids(FLAG_INACTIVE)
+
+    def abstract_ids(self) -> RangeSet:
+        return self.flagged_ids(FLAG_ABSTRACT)
 
     def all_ids(self, *, active_only: bool = False) -> RangeSet:
         if not active_only:
             return RangeSet.span(0, self.count)
-        flags = self._a["flags"]
-        return RangeSet.from_sorted(i for i in range(self.count) if not flags[i] & FLAG_INACTIVE)
+        return self._derived("active", lambda: RangeSet.span(0, self.count) - self.inactive_ids())
+
+    def _derived(self, key: str, build):
+        """Whole-system sets kept once computed (immutable; a race computes one twice, harmlessly)."""
+        hit = self._sets.get(key)
+        if hit is None:
+            hit = self._sets[key] = build()
+        return hit
+
+    def prepare(self) -> None:
+        """Compute the whole-system sets before workers fork, so that every worker shares them."""
+        self._code_samples()
+        self.all_ids(active_only=True)
+        self.abstract_ids()
+        self.linked_ids("par")
+        self.linked_ids("chi")
 
     # ---- designations and properties -------------------------------------------------------------
     def designations_of(self, i: int) -> list[dict]:
@@ -383,11 +340,12 @@ class CompactCodeSystem:
         """The distinct values of a property, sorted."""
         return [self.string(k) for k in self._a.get(f"pv.{prop}", [])]
 
-    def with_property(self, prop: str, match) -> RangeSet:
-        """Concepts whose value of prop satisfies match(value) (a predicate on the distinct values)."""
+    def with_property(self, prop: str, match) -> RangeSet | None:
+        """Concepts whose value of prop satisfies match(value) (a predicate on the distinct values); None when
+        the file has no postings for prop."""
         values = self._a.get(f"pv.{prop}")
         if values is None:
-            return RangeSet()
+            return None
         off, ids = self._a[f"pv_off.{prop}"], self._a[f"pv_ids.{prop}"]
         hits = [k for k in range(len(values)) if match(self.string(values[k]))]
         if len(hits) == 1:
@@ -396,13 +354,15 @@ class CompactCodeSystem:
 
     # ---- refsets -----------------------------------------------------------------------------------
     def refset_members(self, refset: str) -> RangeSet | None:
-        """Members of a simple refset (None if the release has no such refset)."""
-        try:
-            r = self.refset_codes.index(refset)
-        except ValueError:
+        """Members of a simple refset (None if the release has no such refset); kept once built."""
+        if refset not in self._refset_index:
             return None
-        off = self._a["ref_off"]
-        return RangeSet.from_sorted(self._a["ref"][off[r]:off[r + 1]].tolist())
+
+        def build():
+            r = self._refset_index[refset]
+            off = self._a["ref_off"]
+            return RangeSet.from_sorted(self._a["ref"][off[r]:off[r + 1]].tolist())
+        return self._derived("refset." + refset, build)
 
     def in_refset(self, refset: str, code: str) -> bool:
         i = self.index_of(code)
@@ -415,3 +375,15 @@ class CompactCodeSystem:
         matches; None when the text filters nothing."""
         from .compact_text import search
         return search(self, text)
+
+
+_RUN = re.compile(rb"\x01+")
+
+
+def _runs(mask: bytes) -> RangeSet:
+    """The positions of the 1 bytes of a 0/1 mask, as a RangeSet (runs found by the regex engine, not a loop)."""
+    lo, hi = [], []
+    for m in _RUN.finditer(mask):
+        lo.append(m.start())
+        hi.append(m.end())
+    return RangeSet._raw(lo, hi)

@@ -9,36 +9,19 @@ from __future__ import annotations
 
 from ..errors import Processing, TerminologyError, TooCostly, Unresolvable
 from .codesystem import CodeSystemIndex
-from .filters import compile_filters, select
+from .entry_spans import Entry, Span, entry_of, has_spans, intersect, listed_entries
+from .expansion_merge import materialise, merge, mergeable
+from .filters import compile_filters, select, select_ids
 from .versions import matches as version_matches, split_canonical
 
-
-class Entry:
-    __slots__ = ("system", "version", "code", "display", "concept", "cs", "abstract", "inactive", "src", "pinned")
-
-    def __init__(self, system, version, code, display, concept=None, cs=None, abstract=False,
-                 inactive=False, src=None):
-        self.system = system
-        self.version = version
-        self.code = code
-        self.display = display
-        self.concept = concept
-        self.cs = cs
-        self.abstract = abstract
-        self.inactive = inactive
-        self.src = src  # a contains dict when the entry came from a stored expansion
-        self.pinned = False  # drawn from an include that names its code system version
-
-    @property
-    def key(self):
-        return (self.system, self.version, self.code)
+SPAN_MIN = 5000   # from this many concepts (or kept on disk) an include is a Span of positions, not entries
+__all__ = ["Entry", "Expander", "SPAN_MIN"]
 
 
-def _intersect(found: list, others: list) -> list:
-    """The entries of found that every list in others also has (by system and code)."""
+def _intersect(found, others: list):
+    """The entries of found that every result in others also has (by system and code)."""
     for other in others:
-        keys = {(e.system, e.code) for e in other}
-        found = [e for e in found if (e.system, e.code) in keys]
+        found = intersect(found, other)
     return found
 
 
@@ -189,19 +172,37 @@ class Expander:
         self.ctx.check_deadline()
         self._scan_versions(compose)
         inactive_ok = compose.get("inactive", True) is not False
-        excluded: set = set()                 # version-specific keys
-        excluded_any: dict = {}               # (system, code) -> versions it was excluded from
+        excludes = []
         for i, exc in enumerate(compose.get("exclude", [])):
             version_specific = bool(exc.get("version") and (exc.get("concept") or
                                                              (self.versions_match_set and not self.versions_match)))
-            for e in self._include(exc, f"ValueSet.compose.exclude[{i}]", stack, vs, exclude=True):
+            excludes.append((version_specific, self._include(exc, f"ValueSet.compose.exclude[{i}]", stack, vs,
+                                                             exclude=True)))
+        includes = [self._include(inc, f"ValueSet.compose.include[{i}]", stack, vs)
+                    for i, inc in enumerate(compose.get("include", []))]
+        if any(has_spans(part) for part in includes + [part for _v, part in excludes]) \
+                and mergeable(self, includes, excludes):
+            result = merge(self, includes, excludes, inactive_ok=inactive_ok, canon=canon)
+        else:
+            includes = [materialise(self, part, canon) for part in includes]
+            excludes = [(v, materialise(self, part, canon)) for v, part in excludes]
+            result = self._merge_lists(includes, excludes, inactive_ok, canon)
+        if len(stack) == 1:   # the value set asked about: name the listed codes the fragments cannot confirm
+            self._note_unconfirmed(result)
+        return result
+
+    def _merge_lists(self, includes: list, excludes: list, inactive_ok: bool, canon: str) -> list[Entry]:
+        excluded: set = set()                 # version-specific keys
+        excluded_any: dict = {}               # (system, code) -> versions it was excluded from
+        for version_specific, found in excludes:
+            for e in found:
                 if version_specific:
                     excluded.add(e.key)
                 else:
                     excluded_any.setdefault((e.system, e.code), set()).add(e.version)
         out: dict = {}
-        for i, inc in enumerate(compose.get("include", [])):
-            for e in self._include(inc, f"ValueSet.compose.include[{i}]", stack, vs):
+        for found in includes:
+            for e in found:
                 if e.key in excluded:
                     continue
                 versions = excluded_any.get((e.system, e.code))
@@ -211,21 +212,21 @@ class Expander:
                     continue
                 if not inactive_ok and e.inactive:
                     continue
-                key = (e.system, e.code) if self.versions_match else e.key
-                if key not in out:
-                    out[key] = e
-                    if len(out) > self.ctx.max_walk:
-                        raise TooCostly(f"The value set '{canon}' expansion has too many codes to produce "
-                                        f"(>{self.ctx.max_walk})", message_id="VALUESET_TOO_COSTLY")
-                elif self.versions_match and _newer(e.version, out[key].version):
-                    out[key].version = e.version
-        result = list(out.values())
-        if len(stack) == 1:   # the value set asked about: name the listed codes the fragments cannot confirm
-            self._note_unconfirmed(result)
-        return result
+                self._add(out, e, canon)
+        return list(out.values())
 
-    def _note_unconfirmed(self, entries: list[Entry]) -> None:
-        for e in entries:
+    def _add(self, out: dict, e: Entry, canon: str) -> None:
+        key = (e.system, e.code) if self.versions_match else e.key
+        if key not in out:
+            out[key] = e
+            if len(out) > self.ctx.max_walk:
+                raise TooCostly(f"The value set '{canon}' expansion has too many codes to produce "
+                                f"(>{self.ctx.max_walk})", message_id="VALUESET_TOO_COSTLY")
+        elif self.versions_match and _newer(e.version, out[key].version):
+            out[key].version = e.version
+
+    def _note_unconfirmed(self, entries) -> None:
+        for e in listed_entries(entries):
             if e.concept is None and e.src is not None and e.cs is not None and e.cs.content == "fragment":
                 self._note(self.unconfirmed, f"{e.system}#{e.code}")
 
@@ -247,8 +248,9 @@ class Expander:
             out.extend(self._from_expansion(c.get("contains", [])))
         return out
 
-    def _include(self, inc: dict, where: str, stack: tuple, host: dict, exclude: bool = False) -> list[Entry]:
-        """The entries of one include (or exclude): its concepts or filters, intersected with its imports."""
+    def _include(self, inc: dict, where: str, stack: tuple, host: dict, exclude: bool = False):
+        """The entries of one include (or exclude): its concepts or filters, intersected with its imports. Over
+        a large code system the concepts a filter selects are a Span (positions), not a list."""
         self.ctx.check_deadline()
         system = inc.get("system")
         imported = [self._imported(ref, stack, host, exclude) for ref in inc.get("valueSet", [])]
@@ -258,6 +260,9 @@ class Expander:
         if inc.get("concept"):
             self.hierarchical = False
             found = self._listed(cs, inc["concept"], exclude)
+        elif cs.trimmed or cs.size >= SPAN_MIN:   # large: an imported release, or a big CodeSystem
+            ids = select_ids(cs, compile_filters(cs, inc.get("filter", []), where), self.ctx.check_deadline)
+            return _intersect(Span(cs, ids, pinned=bool(inc.get("version"))), imported)
         else:
             found = [self._entry(cs, c) for c in select(cs, compile_filters(cs, inc.get("filter", []), where))]
         if inc.get("version"):
@@ -265,7 +270,7 @@ class Expander:
                 e.pinned = True
         return _intersect(found, imported)
 
-    def _imported(self, ref: str, stack: tuple, host: dict, exclude: bool) -> list[Entry]:
+    def _imported(self, ref: str, stack: tuple, host: dict, exclude: bool):
         self.hierarchical = False
         sub = self.resolve_vs(ref, host)
         if not ref.startswith("#"):
@@ -293,9 +298,7 @@ class Expander:
         return found
 
     def _entry(self, cs: CodeSystemIndex, concept, item: dict | None = None) -> Entry:
-        display = concept.display
-        e = Entry(cs.url, cs.version, concept.code, display, concept=concept, cs=cs,
-                  abstract=concept.abstract, inactive=concept.inactive)
+        e = entry_of(cs, concept)
         if item is not None and (item.get("display") or item.get("designation") or item.get("extension")):
             e.src = item
         return e

@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 
 from ..runtime import gc_paused
+from .entry_spans import held
 from .text_index import tag_whole_system
 
 MAX_ITEMS = 256
@@ -60,13 +61,15 @@ class ExpansionMemo:
             for name, value in hit[3].items():
                 setattr(expander, name, copy.copy(value))
             return hit[2]
-        result = tag_whole_system(expander.entries(vs))
+        result = expander.entries(vs)
+        if isinstance(result, list):
+            result = tag_whole_system(result)
         state = {k: copy.copy(v) for k, v in vars(expander).items() if k not in _SKIP_STATE}
         with self._lock:
             self._cache[key] = (vs, registry, result, state)
             # bounded in entries as well as in items, so repeated huge expansions cannot pile up
             while len(self._cache) > 1 and (len(self._cache) > self.max_items
-                                            or sum(len(v[2]) for v in self._cache.values()) > self.max_entries):
+                                            or sum(held(v[2]) for v in self._cache.values()) > self.max_entries):
                 self._cache.popitem(last=False)
         return result
 

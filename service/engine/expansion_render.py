@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from . import status_checks
 from .codesystem import EXTENSION_PROPERTY_URIS, extension_properties
+from .entry_spans import systems_of
 from .languages import choose_display
 from .supplements import for_system
 from .versions import version_key
@@ -82,7 +83,7 @@ def expansion_parameters(vs: dict, expander, request, prefs, selected: list) -> 
         out.append({"name": "versionsMatch", "valueBoolean": True})
     out.extend({"name": "used-codesystem", "valueUri": canon} for canon in expander.used_cs)
     out.extend({"name": "used-valueset", "valueUri": canon} for canon in expander.used_vs)
-    used_systems = {e.system for e in selected}
+    used_systems = systems_of(selected)
     for sup in expander.ctx.supplements:
         if any(sup is s for url in used_systems for s in for_system([sup], url)):
             out.append({"name": "used-supplement", "valueUri": sup.canonical})

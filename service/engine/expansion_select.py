@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..errors import TooCostly
 from . import text_index
+from .entry_spans import Entries, Span, restrict
 
 _WORD = text_index._WORD
 
@@ -36,7 +37,13 @@ def entry_texts(e) -> list[str]:
     return out
 
 
-def select_entries(entries: list, *, active_only: bool, text: str | None, exclude_not_for_ui: bool):
+def select_entries(entries, *, active_only: bool, text: str | None, exclude_not_for_ui: bool):
+    """The entries kept by activeOnly, excludeNotForUI and the text filter, in order (Entries stay Entries:
+    their spans are filtered as sets, ``select_span``)."""
+    if isinstance(entries, Entries):
+        opts = {"active_only": active_only, "text": text, "exclude_not_for_ui": exclude_not_for_ui}
+        return Entries([select_span(p, **opts) if isinstance(p, Span) else select_entries(p, **opts)
+                        for p in entries.parts])
     match = text_matcher(text)
     if match is not None and text_index.applies(entries):   # token index: the same matches, no scan
         entries, match = text_index.filter_entries(entries, text, match, entry_texts), None
@@ -54,10 +61,25 @@ def select_entries(entries: list, *, active_only: bool, text: str | None, exclud
     return out
 
 
-def page(entries: list, *, offset: int, count: int | None, max_size: int, canonical: str) -> list:
+def select_span(span: Span, *, active_only: bool, text: str | None, exclude_not_for_ui: bool) -> Span:
+    """select_entries for a span: set differences, and the provider's word index for the text."""
+    cs, ids = span.cs, span.ids
+    if active_only:
+        ids = ids - cs.inactive_ids()
+    if exclude_not_for_ui:
+        ids = ids - cs.abstract_ids()
+    if text_index.terms_of(text) is not None:
+        ids = restrict(ids, cs.text_search(text))
+    return span.with_ids(ids)
+
+
+def page(entries, *, offset: int, count: int | None, max_size: int, canonical: str) -> list:
     """Slice after filtering. Refuse to render more than max_size codes (total is still known)."""
-    end = len(entries) if count is None else min(len(entries), offset + count)
-    if count is None and len(entries) - offset > max_size:
+    total = len(entries)
+    end = total if count is None else min(total, offset + count)
+    if count is None and total - offset > max_size:
         raise TooCostly(f"The value set '{canonical}' expansion has too many codes to produce (>{max_size})",
                         message_id="VALUESET_TOO_COSTLY")
+    if isinstance(entries, Entries):
+        return entries.take(offset, end - offset) if end > offset else []
     return entries[offset:end]

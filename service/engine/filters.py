@@ -1,7 +1,10 @@
-"""ValueSet.compose.include.filter over a CodeSystemIndex.
+"""ValueSet.compose.include.filter over a code-system provider (``provider.CodeSystemProvider``).
 
-Each filter becomes a predicate on Concept (membership tests need no
-expansion) and can enumerate its matches (expansion).
+Each filter becomes a predicate on a concept (membership tests need no expansion) and, where it can say
+cheaply, the positions of its matches as a ``RangeSet`` (``ids``: hierarchy, listed codes, SNOMED CT refsets
+and ECL, indexed property values, inactive), so that an expansion over a large system is set algebra
+(``select_ids``) instead of a scan. Whole-system sets a filter derives (ECL results, property postings,
+refset unions) are kept per provider (``derived``), so repeating a filter costs a dictionary look-up.
 """
 from __future__ import annotations
 
@@ -9,6 +12,9 @@ import re2
 
 from ..errors import TerminologyError
 from .codesystem import CodeSystemIndex, Concept
+from .filter_sets import (SNOMED, _child_of, _descendent_leaf, _descendent_of, _ecl, _generalizes, _is_a, _is_not_a,
+                          _nothing, _refset_in, derived)
+from .rangeset import RangeSet
 
 CONCEPT_PROPS = {"concept", "code"}
 # concept properties every code system has (FHIR concept-properties), usable in filters undeclared
@@ -76,7 +82,7 @@ class Filter:
         if self.op not in SUPPORTED_OPS:
             raise FilterError(f"The filter operator '{self.op}' is not supported for property '{self.prop}' "
                               f"of the code system {cs.url}", issue_code="not-supported", expression=where)
-        self._codes: frozenset | None = None
+        self._ids = None        # a RangeSet of the matching positions, a function making one, or None
         self._pred = self._build(where)
 
     # ---- building: (property family, operator) -> builder tables below -----------------------------
@@ -128,61 +134,26 @@ class Filter:
     def matches(self, concept: Concept) -> bool:
         return self._pred(concept)
 
-    def candidates(self) -> list[Concept] | None:
-        """Concepts possibly matching, in code-system order, if this filter can enumerate cheaply."""
-        if self._codes is None:
-            return None
-        cs = self.cs
-        return sorted((cs.concept(c) for c in self._codes if cs.has(c)), key=lambda c: c.order)
+    def ids(self) -> RangeSet | None:
+        """The positions of every concept matching, if this filter can enumerate them cheaply (else None)."""
+        if callable(self._ids):
+            self._ids = self._ids()
+        return self._ids
 
 
-# ---- builders: each returns a predicate on Concept (and may set f._codes, the enumerable matches) ---------
-def _codes_in(f: Filter, codes: frozenset):
-    f._codes = codes
-    return lambda c: c.code in codes
-
-
-def _is_a(f, where):
-    root, code = f._root()
-    return _codes_in(f, (f.cs.descendants(code) | {code}) if root else frozenset())
-
-
-def _descendent_of(f, where):
-    root, code = f._root()
-    return _codes_in(f, f.cs.descendants(code) if root else frozenset())
-
-
-def _is_not_a(f, where):
-    root, code = f._root()
-    excluded = (f.cs.descendants(code) | {code}) if root else frozenset()
-    return lambda c: c.code not in excluded
-
-
-def _generalizes(f, where):
-    root, code = f._root()
-    return _codes_in(f, frozenset(f.cs.ancestors(code) | {code}) if root else frozenset())
-
-
-def _child_of(f, where):
-    root, _code = f._root()
-    return _codes_in(f, frozenset(root.children) if root else frozenset())
-
-
-def _descendent_leaf(f, where):
-    root, code = f._root()
-    cs = f.cs
-    return _codes_in(f, frozenset(c for c in cs.descendants(code) if not cs.concept(c).children)
-                     if root else frozenset())
-
-
+# ---- builders: each returns a predicate on a concept (and may set f._ids, the enumerable matches) --------
 def _code_equals(f, where):
     value = f.value
+    i = f.cs.index_of(value, exact=True)
+    f._ids = RangeSet() if i is None else RangeSet.span(i, i + 1)
     return lambda c: c.code == value
 
 
 def _code_in(f, where):
+    if f.cs.url == SNOMED and f.cs.content == "complete":
+        return _refset_in(f, where)
     wanted = f._listed()
-    f._codes = frozenset(w for w in wanted if f.cs.has(w))
+    f._ids = RangeSet.from_ids(i for i in (f.cs.index_of(w, exact=True) for w in wanted) if i is not None)
     return lambda c: c.code in wanted
 
 
@@ -220,8 +191,9 @@ def _inactive_equals(f, where):
     # the concept flag (from the inactive property or an inactive status); only the exact literals true/false
     # are booleans ('TRUE' matches nothing)
     if f.value not in ("true", "false"):
-        return lambda c: False
-    want = f.value == "true"
+        return _nothing(f)
+    want, cs = f.value == "true", f.cs
+    f._ids = (lambda: cs.inactive_ids()) if want else (lambda: cs.all_ids(active_only=True))
     return lambda c: c.inactive == want
 
 
@@ -261,7 +233,8 @@ def _property_exists(f, where):
 
 
 def _property_equals(f, where):
-    prop, value = f._prop, f.value
+    prop, value, cs = f._prop, f.value, f.cs
+    f._ids = lambda: derived(cs, (prop, "=", value), lambda: cs.with_property(prop, lambda v: v == value))
     return lambda c: any(_value_matches(k, v, value) for p, k, v in c.properties if p == prop)
 
 
@@ -276,7 +249,9 @@ def _property_not_in(f, where):
 
 
 def _property_regex(f, where):
-    prop, rx = f._prop, _compile(f.value, f.cs.url)
+    prop, rx, cs = f._prop, _compile(f.value, f.cs.url), f.cs
+    f._ids = lambda: derived(cs, (prop, "regex", f.value),
+                             lambda: cs.with_property(prop, lambda v: rx.fullmatch(v) is not None))
     return lambda c: any(rx.fullmatch(_value_text(k, v)) for p, k, v in c.properties if p == prop)
 
 
@@ -289,6 +264,7 @@ def _is_parent_or_child(f) -> bool:
 # builder for the operator leaves it to the next one
 PROPERTY_FAMILIES = [
     (lambda f: f.prop == "display", {"=": _display_equals, "regex": _display_regex}),
+    (lambda f: f.prop == "constraint" and f.cs.url == SNOMED, {"=": _ecl}),
     (lambda f: _standard_meaning(f.cs, f.prop) == "inactive",
      {"=": _inactive_equals, "in": _inactive_in, "not-in": _inactive_not_in, "exists": _exists_always}),
     (lambda f: f.prop == "status" and "status" not in f.cs.property_defs, {"=": _status_equals}),
@@ -302,13 +278,31 @@ def compile_filters(cs: CodeSystemIndex, filters: list[dict], where: str) -> lis
     return [Filter(cs, f, f"{where}.filter[{i}]") for i, f in enumerate(filters)]
 
 
-def select(cs: CodeSystemIndex, filters: list[Filter]) -> list[Concept]:
-    """All concepts of cs satisfying every filter, in code-system order."""
-    base: list[Concept] | None = None
+def select_ids(cs, filters: list[Filter], tick=None) -> RangeSet:
+    """The positions of the concepts of cs satisfying every filter: the intersection of the filters' own
+    sets, then the remaining filters tested concept by concept (tick() every few thousand, for the deadline)."""
+    base: RangeSet | None = None
+    rest = []
     for f in filters:
-        cands = f.candidates()
-        if cands is not None and (base is None or len(cands) < len(base)):
-            base = cands
+        ids = f.ids()
+        if ids is None:
+            rest.append(f)
+        else:
+            base = ids if base is None else base & ids
     if base is None:
-        base = cs.iter_concepts()
-    return [c for c in base if all(f.matches(c) for f in filters)]
+        base = cs.all_ids()
+    if not rest:
+        return base
+    keep = []
+    for n, i in enumerate(base):
+        if tick is not None and not n % 4096:
+            tick()
+        c = cs.concept_at(i)
+        if all(f.matches(c) for f in rest):
+            keep.append(i)
+    return RangeSet.from_sorted(keep)
+
+
+def select(cs: CodeSystemIndex, filters: list[Filter], tick=None) -> list[Concept]:
+    """All concepts of cs satisfying every filter, in code-system order."""
+    return [cs.concept_at(i) for i in select_ids(cs, filters, tick)]

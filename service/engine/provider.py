@@ -8,6 +8,12 @@ A concept (``Concept`` / ``CompactConcept``) offers: ``code``, ``display``, ``de
 (dicts with language, use, value), ``properties`` ((code, value[x] key, value) triples),
 ``property_values(code)``, ``parents``/``children`` (codes), ``abstract``, ``inactive``, ``deprecated``,
 ``status``, ``order`` (position in code-system order), ``extensions``, ``ext_props``.
+
+The scale surface works on positions (``order``, 0 .. size-1) and ``rangeset.RangeSet``s of them, so that an
+include over a large system (``is-a X`` of SNOMED CT, a refset, an ECL result, a LOINC property value) is a
+few intervals, paged and counted without one Python object per concept (``entry_spans``). The compact
+provider numbers concepts in hierarchy pre-order, so ``reach`` is a few intervals; ``CodeSystemIndex`` builds
+its sets from its concepts (and caches ``reach``).
 """
 from __future__ import annotations
 
@@ -54,3 +60,20 @@ class CodeSystemProvider(Protocol):
     def is_inactive(self, concept) -> bool: ...
     def std_code(self, std: str) -> str: ...
     def text_search(self, text: str | None): ...      # ascending positions matching a text filter, or None
+
+    # ---- the scale surface: positions and RangeSets of them ------------------------------------------------
+    refset_codes: list                                # SNOMED CT simple refsets the provider holds (else empty)
+
+    def index_of(self, code: str, *, exact: bool = False) -> int | None: ...   # locate (or concept) -> position
+    def code_at(self, i: int) -> str: ...
+    def parent_ids(self, i: int) -> list[int]: ...
+    def child_ids(self, i: int) -> list[int]: ...
+    def ancestor_ids(self, i: int) -> set[int]: ...
+    def reach(self, i: int): ...                      # descendants-or-self of i, a RangeSet
+    def is_descendant_or_self(self, i: int, ancestor: int) -> bool: ...
+    def all_ids(self, *, active_only: bool = False): ...
+    def inactive_ids(self): ...
+    def abstract_ids(self): ...
+    def linked_ids(self, kind: str): ...              # "par": with a parent, "chi": with a child
+    def refset_members(self, refset: str): ...        # RangeSet, or None when not a refset of the provider
+    def with_property(self, prop: str, match): ...    # RangeSet of concepts whose value matches, or None (no postings)

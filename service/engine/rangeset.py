@@ -110,6 +110,10 @@ class RangeSet:
     def first(self) -> int | None:
         return self._lo[0] if self._lo else None
 
+    def single_interval(self) -> tuple[int, int] | None:
+        """(lo, hi) when the set is one run of consecutive integers, else None."""
+        return (self._lo[0], self._hi[0]) if len(self._lo) == 1 else None
+
     # ---- algebra -----------------------------------------------------------------
     def __or__(self, other: "RangeSet") -> "RangeSet":
         if not other:

@@ -9,7 +9,9 @@ import hashlib
 
 import orjson
 
+from ..lru import LRUCache
 from .codesystem import CodeSystemIndex
+from .implicit import is_implicit, valueset as implicit_valueset
 from .versions import latest, matches, split_canonical
 
 KINDS = ("CodeSystem", "ValueSet", "ConceptMap")
@@ -26,6 +28,7 @@ class Registry:
         self._by_id: dict[str, dict[str, object]] = {k: {} for k in KINDS}
         self._supplements: dict[str, list[CodeSystemIndex]] = {}
         self.order: dict[str, list] = {k: [] for k in KINDS}
+        self._implicit: LRUCache | None = None    # url -> implicit value set (one object), made on first use
 
     # ---- loading ---------------------------------------------------------------
     def add(self, resource: dict, index: CodeSystemIndex | None = None):
@@ -81,7 +84,7 @@ class Registry:
             url, version = split_canonical(url)
         found = self._versions(kind, url)
         if not found:
-            return None
+            return self._implicit_valueset(url) if kind == "ValueSet" and version is None else None
         if version is None and self.request_scope and self._by_url[kind].get(url):
             found = self._by_url[kind][url]   # resources sent with the request win over the server's own
         if version is not None:
@@ -95,6 +98,23 @@ class Registry:
             usable = complete or usable   # a complete system beats fragments and examples of it
             return usable[latest(list(usable))]
         return found[latest(list(found))]
+
+    def _implicit_valueset(self, url: str):
+        """An implicit value set (``implicit``: SNOMED CT ?fhir_vs, LOINC /vs), made once per registry that
+        holds code systems (a request layer without any asks the server's), so a url is one object."""
+        if not is_implicit(url):
+            return None
+        owner = self
+        while owner.parent is not None and not owner._by_url["CodeSystem"]:
+            owner = owner.parent
+        if owner._implicit is None:
+            owner._implicit = LRUCache(max_items=1024, max_bytes=1 << 40)
+        hit = owner._implicit.get(url)
+        if hit is None:
+            hit = implicit_valueset(url, owner)
+            if hit is not None:
+                owner._implicit.put(url, hit)
+        return hit
 
     def by_id(self, kind: str, rid: str):
         hit = self._by_id[kind].get(rid)

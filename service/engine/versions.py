@@ -46,7 +46,7 @@ def matches(requested: str, actual: str | None) -> bool:
 
 
 def split_canonical(canonical: str) -> tuple[str, str | None]:
-    if "|" in canonical:
+    if "|" in canonical and "?fhir_vs=ecl/" not in canonical:   # ECL terms are written between pipes
         url, _, version = canonical.partition("|")
         return url, (version or None)
     return canonical, None

@@ -119,3 +119,25 @@ def test_descendants_survive_a_cycle():
                     {"code": "b", "property": [{"code": "parent", "valueCode": "a"}]}]})
     assert cs.descendants("a") == frozenset({"b"})
     assert cs.ancestors("a") == {"b"}
+
+
+def test_scale_surface_by_position(animals, letters):
+    """The provider protocol's positions (Concept.order) and RangeSets, as CompactCodeSystem offers them."""
+    from service.engine.provider import CodeSystemProvider
+    from service.engine.rangeset import RangeSet
+    assert isinstance(animals, CodeSystemProvider)
+    dog, mammal, animal = (animals.index_of(c) for c in ("dog", "mammal", "animal"))
+    assert animals.code_at(dog) == "dog" and animals.index_of("nope") is None
+    assert letters.index_of("abc") == 0 and letters.index_of("abc", exact=True) is None
+    assert animals.reach(mammal) == RangeSet.from_ids(animals.index_of(c) for c in ("mammal", "dog", "cat"))
+    assert animals.reach(mammal) is animals.reach(mammal)                       # cached
+    assert animals.is_descendant_or_self(dog, animal) and animals.is_descendant_or_self(dog, dog)
+    assert not animals.is_descendant_or_self(mammal, dog)
+    assert animals.parent_ids(dog) == [mammal] and dog in animals.child_ids(mammal)
+    assert animals.ancestor_ids(dog) == {mammal, animal}
+    assert animals.inactive_ids() == RangeSet.from_ids([animals.index_of("dodo")])
+    assert animals.all_ids(active_only=True) == animals.all_ids() - animals.inactive_ids()
+    assert animals.abstract_ids() == RangeSet.from_ids([animal, mammal])
+    assert [animals.code_at(i) for i in animals.all_ids() - animals.linked_ids("par")] == animals.roots
+    assert animals.refset_members("x") is None and animals.with_property("colour", bool) is None
+    assert animals.refset_codes == ()

@@ -153,3 +153,14 @@ def test_engine_expansion_of_an_is_a_filter_over_the_provider(shapes):
     entries = Expander(_ctx(shapes)).entries(vs)
     assert [NAMES[e.code] for e in entries] == ["Q", "REC", "SQ", "RHO"]       # code-system (pre-)order
     assert entries[2].display == "Square" and entries[2].cs is shapes
+
+
+def test_index_of_finds_every_code_and_nothing_else(synth):
+    """The sparse index over the sorted codes (every 64th, then a short binary search) finds each code at its
+    number, and misses codes before the first, after the last, between two, and prefixes."""
+    codes = [synth.code_at(i) for i in range(synth.count)]
+    assert all(synth.index_of(c) == i for i, c in enumerate(codes))
+    ordered = sorted(c.encode() for c in codes)
+    misses = ["0", "9" * 20, ordered[0].decode()[:-1], ordered[100].decode() + "0", ""]
+    misses += [ordered[k].decode()[:-1] + "x" for k in range(0, len(ordered), 97)]
+    assert all(synth.index_of(m) is None for m in misses if m not in set(codes))
