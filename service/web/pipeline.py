@@ -20,6 +20,7 @@ from ..errors import TerminologyError
 from . import respond
 from .request import HttpRequest
 
+MATCH_MEMO = 8192
 ROUTE_ENV = "rrall.route"   # ((path, method), (Route, args)): the match, made once per request
 
 
@@ -31,15 +32,28 @@ class Pipeline:
         self.routes = routes                      # endpoint -> routes.Route
         self.adapter = url_map.bind("localhost")  # no host matching: one adapter serves every request
         self.negotiator = service.caches.negotiator
+        self._matched: dict = {}   # (path, method) -> (Route, args): werkzeug's matcher runs once per path
 
     # ---- routing (also used by the response cache layer, so there is one routing) -------------------------
     def match(self, path: str, method: str, environ: dict | None = None):
         """(Route, args) for a path and method; raises werkzeug NotFound / MethodNotAllowed. Remembered in the
         environ, so the layers and the pipeline route a request once."""
+        key = (path, method)
         if environ is not None:
             hit = environ.get(ROUTE_ENV)
-            if hit is not None and hit[0] == (path, method):
+            if hit is not None and hit[0] == key:
                 return hit[1]
+        found = self._matched.get(key)
+        if found is None:
+            found = self._match(path, method)
+            if len(self._matched) >= MATCH_MEMO:   # bounded: ids make paths many
+                self._matched.clear()
+            self._matched[key] = found
+        if environ is not None:
+            environ[ROUTE_ENV] = (key, found)
+        return found
+
+    def _match(self, path: str, method: str):
         try:
             endpoint, args = self.adapter.match(path, method)
         except RequestRedirect as redirect:   # a missing trailing slash: answer at the canonical path
@@ -47,10 +61,7 @@ class Pipeline:
         route = self.routes.get(endpoint)
         if route is None:   # a rule something else registered in the url_map: not ours to answer
             raise NotFound()
-        found = route, args
-        if environ is not None:
-            environ[ROUTE_ENV] = ((path, method), found)
-        return found
+        return route, args
 
     def route_of(self, environ: dict):
         """The Route of a WSGI request, or None (for the layers)."""

@@ -18,19 +18,26 @@ def _typed(svc, req, body_param=None) -> dict:
     return operation_params(req, body_param, validated=svc.caches.validated)
 
 
+def _same(resource: dict) -> dict:
+    return resource
+
+
+# $lookup, $subsumes and $validate-code answer Parameters (and an OperationOutcome) that are the same in R4 and
+# R5: no conversion to walk through on /r4
 def lookup(svc, req, rid=None) -> Result:
     request = P.lookup(_typed(svc, req))
-    return Result(ops.lookup(svc.context(req, request), request, rid))
+    return Result(ops.lookup(svc.context(req, request), request, rid), to_r4=_same)
 
 
 def cs_validate_code(svc, req, rid=None) -> Result:
     request = P.validate_code(_typed(svc, req, "codeSystem"), on_codesystem=True)
-    return Result(ops.validate_code(svc.context(req, request), request, on_codesystem=True, instance_id=rid))
+    return Result(ops.validate_code(svc.context(req, request), request, on_codesystem=True, instance_id=rid),
+                  to_r4=_same)
 
 
 def subsumes(svc, req, rid=None) -> Result:
     request = P.subsumes(_typed(svc, req))
-    return Result(ops.subsumes(svc.context(req, request), request, rid))
+    return Result(ops.subsumes(svc.context(req, request), request, rid), to_r4=_same)
 
 
 def expand(svc, req, rid=None) -> Result:
@@ -40,7 +47,8 @@ def expand(svc, req, rid=None) -> Result:
 
 def vs_validate_code(svc, req, rid=None) -> Result:
     request = P.validate_code(_typed(svc, req, "valueSet"), on_codesystem=False)
-    return Result(ops.validate_code(svc.context(req, request), request, on_codesystem=False, instance_id=rid))
+    return Result(ops.validate_code(svc.context(req, request), request, on_codesystem=False, instance_id=rid),
+                  to_r4=_same)
 
 
 def batch_validate_code(svc, req) -> Result:
