@@ -11,6 +11,8 @@ LETTERS = f"{BASE}/CodeSystem/letters"
 VERSIONED = f"{BASE}/CodeSystem/versioned"
 SUPPLEMENT = f"{BASE}/CodeSystem/animals-supplement"
 FHIR_JSON = "application/fhir+json"
+# every code of the animals fixture (fixtures/CodeSystem-animals.json), in its order
+ALL_ANIMALS = ["animal", "mammal", "dog", "cat", "bird", "parrot", "dodo", "plant", "tree", "oak", "fern"]
 
 
 def assert_oo(r, status: int | None = None):
@@ -111,3 +113,13 @@ def diamond_value_sets(n: int = 26, closing: dict | None = None) -> list[dict]:
         out.append({"resourceType": "ValueSet", "id": f"d{i}", "url": f"{BASE}/ValueSet/d{i}", "status": "active",
                     "compose": compose})
     return out
+
+
+def expander_entries(make_ctx, vs_or_id, **ctx_kw):
+    """(Expander, its entries) for a value set given inline or by id, in a fresh operation context."""
+    from service.engine.expand import Expander
+
+    ctx = make_ctx(**ctx_kw)
+    vs = vs_or_id if isinstance(vs_or_id, dict) else ctx.registry.by_id("ValueSet", vs_or_id)
+    exp = Expander(ctx)
+    return exp, exp.entries(vs)

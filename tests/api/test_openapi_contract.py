@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
+from web.openapi_helpers import resolve as resolve_in
+
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text(encoding="utf-8"))
 METHODS = ("get", "post")
 
@@ -27,12 +29,7 @@ def client(tmp_path_factory):
 
 
 def resolve(node):
-    while isinstance(node, dict) and "$ref" in node:
-        target = SPEC
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return resolve_in(node, SPEC)   # openapi.yaml as committed, not the document built in memory
 
 
 def problems(value, schema, where="$") -> list[str]:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ANIMALS, LETTERS, VERSIONED, load_fixture, vs_url
+from helpers import ALL_ANIMALS, ANIMALS, LETTERS, VERSIONED, load_fixture, vs_url
+from helpers import expander_entries as entries
 from service import params as P
 from service.engine.expansion_render import render
 from service.engine.expansion_select import page, select_entries
 from service.engine.expand import CodeSystemMissing, Expander
 from service.errors import Processing, TooCostly
-
-ALL_ANIMALS = ["animal", "mammal", "dog", "cat", "bird", "parrot", "dodo", "plant", "tree", "oak", "fern"]
-
-
-def entries(make_ctx, vs_or_id, **ctx_kw):
-    ctx = make_ctx(**ctx_kw)
-    vs = vs_or_id if isinstance(vs_or_id, dict) else ctx.registry.by_id("ValueSet", vs_or_id)
-    exp = Expander(ctx)
-    return exp, exp.entries(vs)
-
 
 def inline(compose: dict) -> dict:
     return {"resourceType": "ValueSet", "url": "http://example.org/fhir/ValueSet/inline", "status": "active",

@@ -2,14 +2,11 @@
 language, designations, properties) and their nesting along the hierarchy."""
 from __future__ import annotations
 
-from helpers import ANIMALS, SUPPLEMENT, VERSIONED, codes
+from helpers import ALL_ANIMALS, ANIMALS, SUPPLEMENT, VERSIONED, codes
 from service import params as P
 from service.engine.expand import Expander
 from service.engine.expansion_render import PREFERRED, STATUS_URI, STD_URI, contains_item, render
 from service.engine.expansion_select import page, select_entries
-
-ALL_ANIMALS = ["animal", "mammal", "dog", "cat", "bird", "parrot", "dodo", "plant", "tree", "oak", "fern"]
-
 
 def _render(make_ctx, vid, *, params=None, offset=0, count=None, text=None, active_only=False, nested=False,
             lang=None, lang_source="param"):

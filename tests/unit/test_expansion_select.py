@@ -3,20 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import ALL_ANIMALS
+from helpers import expander_entries as entries
 from service.engine import text_index
-from service.engine.expand import Entry, Expander
+from service.engine.expand import Entry
 from service.engine.expansion_select import entry_texts, page, select_entries, text_matcher
 from service.errors import TooCostly
-
-ALL_ANIMALS = ["animal", "mammal", "dog", "cat", "bird", "parrot", "dodo", "plant", "tree", "oak", "fern"]
-
-
-def entries(make_ctx, vs_or_id, **ctx_kw):
-    ctx = make_ctx(**ctx_kw)
-    vs = vs_or_id if isinstance(vs_or_id, dict) else ctx.registry.by_id("ValueSet", vs_or_id)
-    exp = Expander(ctx)
-    return exp, exp.entries(vs)
-
 
 def test_text_matcher_is_word_prefix_case_and_accent_insensitive():
     m = text_matcher("col PAR")
