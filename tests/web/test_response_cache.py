@@ -138,6 +138,8 @@ def test_with_the_store_off_etags_and_304_still_work():
     assert second.headers["X-Cache"] == "MISS"
     assert first.headers["ETag"] == second.headers["ETag"]
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    store = app.extensions["rrall"]["service"].caches.responses
+    assert (len(store), store.hits, store.misses) == (0, 0, 0)   # a store that is off is not consulted
 
 
 def test_a_changed_configuration_changes_the_key(fresh_app):

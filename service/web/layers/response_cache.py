@@ -99,6 +99,8 @@ class ResponseCache:
             start_response("304 NOT MODIFIED", [("ETag", f'W/"{key}"'),
                                                 *caching_headers(self.service.max_age, get_like)])
             return [b""]
+        if not self.store.enabled:   # RESPONSE_CACHE_ITEMS=0: keyed for the ETag and 304s only, nothing kept
+            return self.inner(environ, start_response)
         hit = self.store.get(key)
         if hit is not None:
             status = HTTPStatus(hit.status)
