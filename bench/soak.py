@@ -31,17 +31,18 @@ def run(args, seconds: float) -> int:
     seconds = max(5.0, min(seconds, args.max_seconds))
     with_icd = (scenarios.ICD_DIR / "CodeSystem-icd-10-cm.json").exists() and not args.no_icd
     corpus = scenarios.Corpus(with_icd)
-    requests = []
+    requests, names = [], []
     for name in MIX:
         builder, needs_icd = scenarios.SCENARIOS[name]
         if not needs_icd or with_icd:
             requests += builder(corpus)
+            names.append(name)
     generator = args.generator if args.generator != "auto" else ("wrk" if load.wrk_available() else "python")
     content = [str(p) for p in scenarios.CONTENT] + ([str(scenarios.ICD_DIR)] if with_icd else [])
     log = Path(tempfile.gettempdir()) / f"rrall-soak-{os.getpid()}.log"
     srv = Server(content=content, workers=args.workers, threads=args.threads, server=args.server,
                  worker_class=args.worker_class, log_path=log)
-    print(f"soak: {seconds:.0f} s, {len(requests)} distinct requests ({', '.join(MIX if with_icd else MIX[:7])}), "
+    print(f"soak: {seconds:.0f} s, {len(requests)} distinct requests ({', '.join(names)}), "
           f"generator={generator}, {args.server}, workers={args.workers} x {args.threads}, concurrency "
           f"{args.soak_concurrency}", flush=True)
     total = errors = 0

@@ -41,7 +41,8 @@ def _coding_paths(path: str) -> Paths:
     return p
 
 
-def _param(result: dict, name: str):
+def parameter_value(result: dict, name: str):
+    """The value[x] (or resource) of the first parameter called name in a Parameters resource, else None."""
     for p in result.get("parameter", []):
         if p.get("name") == name:
             return next((v for k, v in p.items() if k.startswith("value")), p.get("resource"))
@@ -246,9 +247,9 @@ class ResourceValidator:
             issues.append(issue("information", "processing", f"The binding to the value set '{vs_canon}' (binding "
                                 f"strength: {strength}) could not be checked: {exc.message}", expression=fp))
             return
-        if _param(result, "result") is True:
+        if parameter_value(result, "result") is True:
             return
-        unknown = _param(result, "x-caused-by-unknown-system") or _param(result, "x-unknown-system")
+        unknown = parameter_value(result, "x-caused-by-unknown-system") or parameter_value(result, "x-unknown-system")
         title = vs.get("title") or vs.get("name") or vs_canon
         if unknown:
             issues.append(issue("information", "not-found", f"The binding to the value set '{vs_canon}' ({title}, "

@@ -7,6 +7,7 @@ other one. Other engine modules use the provider's methods only, never ``concept
 from __future__ import annotations
 
 from .rangeset import RangeSet
+from .uris import STD_PROPERTY_URI
 
 INACTIVE_STATUSES = {"inactive", "retired"}
 SD = "http://hl7.org/fhir/StructureDefinition/"
@@ -111,7 +112,7 @@ class CodeSystemIndex:
 
     # ---- building -----------------------------------------------------------
     def _std_code(self, std: str) -> str:
-        return self._uri_codes.get("http://hl7.org/fhir/concept-properties#" + std, std)
+        return self._uri_codes.get(STD_PROPERTY_URI + std, std)
 
     def _load(self, items: list, parent: str | None) -> None:
         not_selectable = self._std_code("notSelectable")

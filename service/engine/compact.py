@@ -20,9 +20,8 @@ from pathlib import Path
 from .compact_concept import CompactConcept, _Concepts, _Ordered
 from .compact_format import FLAG_ABSTRACT, FLAG_INACTIVE, NONE, PREAMBLE, FormatError, decode_preamble
 from .rangeset import RangeSet
+from .uris import STD_PROPERTY_URI
 
-PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
-             "display": "Preferred For Language"}
 _SAMPLE = 64      # the sparse index over the sorted codes takes every 64th
 _VALUE_KEY = {"code": "valueCode", "string": "valueString", "boolean": "valueBoolean", "integer": "valueInteger",
               "Coding": "valueCoding", "dateTime": "valueDateTime", "decimal": "valueDecimal"}
@@ -131,7 +130,7 @@ class CompactCodeSystem:
         return None if i is None else CompactConcept(self, i)
 
     def _std_code(self, std: str) -> str:
-        return self._uri_codes.get("http://hl7.org/fhir/concept-properties#" + std, std)
+        return self._uri_codes.get(STD_PROPERTY_URI + std, std)
 
     # ---- the rest of the provider protocol (provider.CodeSystemProvider) ----------------------------
     std_code = _std_code

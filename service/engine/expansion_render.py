@@ -12,16 +12,16 @@ from .entry_spans import systems_of
 from .languages import choose_display
 from .supplements import for_system
 from .versions import version_key
+from .uris import PREFERRED_FOR_LANGUAGE, STD_PROPERTY_URI
 
-STD_URI = "http://hl7.org/fhir/concept-properties#"
+STD_URI = STD_PROPERTY_URI
 STATUS_URI = STD_URI + "status"
 RENDERING_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/rendering-style",
                         "http://hl7.org/fhir/StructureDefinition/rendering-xhtml"}
 VS_ITEM_EXTENSIONS = {"http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
                       "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
                       "http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status"}
-PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
-             "display": "Preferred For Language"}
+PREFERRED = PREFERRED_FOR_LANGUAGE
 LANG_SYSTEM = "urn:ietf:bcp:47"
 IDENTITY_KEYS = ("language", "url", "version", "name", "title", "status", "experimental", "date", "publisher")
 

@@ -15,6 +15,7 @@ from .codesystem import CodeSystemIndex, Concept
 from .filter_sets import (SNOMED, _child_of, _descendent_leaf, _descendent_of, _ecl, _generalizes, _is_a, _is_not_a,
                           _nothing, _refset_in, derived)
 from .rangeset import RangeSet
+from .uris import STD_PROPERTY_URI
 
 CONCEPT_PROPS = {"concept", "code"}
 # concept properties every code system has (FHIR concept-properties), usable in filters undeclared
@@ -48,7 +49,6 @@ def _value_text(key: str, value) -> str:
     return str(value)
 
 
-STD_PROPERTY_URI = "http://hl7.org/fhir/concept-properties#"
 
 
 def _standard_meaning(cs: CodeSystemIndex, prop: str) -> str | None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 from ..errors import TerminologyError, Unresolvable
 from .languages import DISPLAY_USES, choose_display, lang_matches
 from .supplements import extra_designations, extra_properties, for_system
+from .uris import PREFERRED_FOR_LANGUAGE
 
 LANGUAGE_EXT = "http://hl7.org/fhir/StructureDefinition/language"
-PREFERRED = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
-             "display": "Preferred For Language"}
 
 
 def _designation_param(d: dict) -> dict:
@@ -103,7 +102,7 @@ def _designations(cs, concept, extra_des: list) -> list[dict]:
     """The display in the code system's language (preferred for it), then every designation."""
     out = []
     if concept.display and cs.language:
-        out.append(_designation_param({"language": cs.language, "use": PREFERRED, "value": concept.display}))
+        out.append(_designation_param({"language": cs.language, "use": PREFERRED_FOR_LANGUAGE, "value": concept.display}))
     out.extend(_designation_param(d) for d in list(concept.designations) + extra_des)
     return out
 

@@ -97,10 +97,7 @@ def code_system_order(d: Draft) -> tuple[list[int], list[list[int]]]:
             stack.extend(reversed([c for c in children[cur] if not seen[c]]))
     rest = [i for i in range(n) if not seen[i]]
     rest.sort(key=lambda i: (bool(d.flags[i] & 1), d.codes[i]))   # leftovers (incl. cycles): active, then by code
-    for i in rest:
-        if not seen[i]:
-            seen[i] = 1
-            order.append(i)
+    order.extend(rest)
     return order, children
 
 

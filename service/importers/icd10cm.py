@@ -43,6 +43,11 @@ class Progress:
                 self.stream.write("\n")
             self.stream.flush()
 
+    def finish(self) -> None:
+        """Complete the bar (what was counted may fall short of the estimate)."""
+        if self.done < self.total:
+            self.step(self.total - self.done)
+
 
 def _icd():
     try:

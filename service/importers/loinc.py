@@ -21,6 +21,7 @@ import re
 import time
 from pathlib import Path
 
+from ..engine.uris import STD_PROPERTY_URI
 from . import compact_writer
 from .release_files import ByteProgress, ReleaseError, csv_rows
 
@@ -32,7 +33,7 @@ HIERARCHY_FILES = ("ComponentHierarchyBySystem.csv", "MultiAxialHierarchy.csv")
 STATUSES = {"ACTIVE": ("active", 0), "TRIAL": ("experimental", 0), "DISCOURAGED": ("deprecated", 4),
             "DEPRECATED": ("retired", 1)}
 _CODE = re.compile(r"^(LP|LA|LL)?\d{1,8}-\d$", re.IGNORECASE)
-_STD = "http://hl7.org/fhir/concept-properties#"
+_STD = STD_PROPERTY_URI
 
 
 def _find(root: Path, name: str) -> Path | None:
@@ -131,8 +132,7 @@ def write(loinc_dir: str | Path, out_dir: str | Path, *, version: str | None = N
     newest = _terms(d, table, bar, stats)
     if hierarchy is not None:
         _hierarchy(d, hierarchy, bar, stats)
-    if bar.done < bar.total:
-        bar.step(bar.total - bar.done)
+    bar.finish()
     explicit = bool(version)
     version = version or newest
     if not version:

@@ -3,7 +3,6 @@ that name the file and line, and a byte-based progress bar."""
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 from .icd10cm import Progress
@@ -23,13 +22,7 @@ class ByteProgress(Progress):
 
     def __init__(self, paths: list[Path], label: str, enabled: bool = True, stream=None):
         total = sum(p.stat().st_size for p in paths if p.exists())
-        super().__init__(total, label, enabled=enabled, stream=stream or sys.stderr)
-
-    def step(self, n: int = 1) -> None:
-        if self.enabled:
-            super().step(n)
-        else:
-            self.done += n
+        super().__init__(total, label, enabled=enabled, stream=stream)
 
 
 def tsv_rows(path: Path, columns: list[str], bar: ByteProgress | None = None):

@@ -29,14 +29,14 @@ from pathlib import Path
 
 from . import compact_writer
 from .release_files import ByteProgress, ReleaseError, find_files, tsv_rows
+from ..engine.uris import PREFERRED_FOR_LANGUAGE, STD_PROPERTY_URI
 from .rf2_spec import (ACCEPTABLE, COLUMNS, DEFINITION, DIALECTS, EN_US, FILES, FSN, INFERRED, IS_A, PREFERRED, SYNONYM,
                        SYSTEM)
 
-PREFERRED_USE = {"system": "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra", "code": "preferredForLanguage",
-                 "display": "Preferred For Language"}
+PREFERRED_USE = PREFERRED_FOR_LANGUAGE
 FSN_USE = {"system": SYSTEM, "code": FSN, "display": "Fully specified name"}
 SYNONYM_USE = {"system": SYSTEM, "code": SYNONYM, "display": "Synonym"}
-_STD = "http://hl7.org/fhir/concept-properties#"
+_STD = STD_PROPERTY_URI
 _TYPES = {FSN: 0, SYNONYM: 1, DEFINITION: 2}
 _ACCEPT = {PREFERRED: 2, ACCEPTABLE: 1}
 
@@ -249,8 +249,7 @@ def write(rf2_dir: str | Path, out_dir: str | Path, *, progress: bool = True) ->
     r.relationships()
     r.language_refsets()
     r.simple_refsets()
-    if bar.done < bar.total:
-        bar.step(bar.total - bar.done)
+    bar.finish()
     if not r.draft.codes:
         raise ReleaseError(files["concept"][0], None, "no concepts")
     _designations(r)

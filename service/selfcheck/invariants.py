@@ -23,14 +23,12 @@ import re
 from .. import fhir_io
 from ..content import full_resource
 from ..convert import r4_to_r5, r5_to_r4
-from .runner import Report, Server, flatten, param, sample
+from ..engine.status_checks import canonical
+from ..resource_validation import parameter_value as param
+from .runner import Report, Server, flatten, sample
 
 CORE_ENTRY_KINDS = ("CodeSystem", "ValueSet", "ConceptMap")
 R4_EVERY = 5   # every 5th operation answer is also fetched as /r4 gives it and validated as FHIR R4
-
-
-def _canonical(res: dict) -> str:
-    return f"{res['url']}|{res['version']}" if res.get("version") else res["url"]
 
 
 # fhir.resources' Extension model has no field for a primitive extension on Extension.value[x]
@@ -53,7 +51,7 @@ def _check_r4(report: Report, what: str, resource: dict) -> None:
 def value_sets(server: Server, report: Report, limit: int | None, rng: random.Random) -> None:
     inv1, inv2 = report.invariant("expansion-members-validate"), report.invariant("non-members-invalid")
     for vs in sample([v for v in server.registry.all("ValueSet") if v.get("url")], limit, rng):
-        canon = _canonical(vs)
+        canon = canonical(vs)
         status, exp = server.call("expand", {"url": [canon]})
         if status != 200:
             inv1.skip(f"the value set cannot be expanded here (HTTP {status})")

@@ -98,8 +98,6 @@ OPERATIONS = {
     "expand": (P.expand, operations.expand),
     "validate-vs": (lambda t: P.validate_code(t, on_codesystem=False),
                     lambda c, r: operations.validate_code(c, r, on_codesystem=False)),
-    "validate-cs": (lambda t: P.validate_code(t, on_codesystem=True),
-                    lambda c, r: operations.validate_code(c, r, on_codesystem=True)),
     "lookup": (P.lookup, operations.lookup),
     "subsumes": (P.subsumes, operations.subsumes),
     "translate": (P.translate, operations.translate),
@@ -112,13 +110,6 @@ def sample(items: list, limit: int | None, rng: random.Random) -> list:
         return list(items)
     keep = set(rng.sample(range(len(items)), limit))
     return [x for i, x in enumerate(items) if i in keep]
-
-
-def param(body: dict, name: str):
-    for p in body.get("parameter", []) or []:
-        if p.get("name") == name:
-            return next((v for k, v in p.items() if k.startswith("value")), None)
-    return None
 
 
 def flatten(contains: list) -> list[dict]:

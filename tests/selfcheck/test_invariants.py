@@ -10,7 +10,8 @@ from helpers import CORE
 from service import selfcheck
 from pkgfixture import make_package
 from service.engine.membership import Membership
-from service.selfcheck.invariants import VALIDATOR_BLIND_SPOT, _canonical, r4_round_trip
+from service.engine.status_checks import canonical as _canonical
+from service.selfcheck.invariants import VALIDATOR_BLIND_SPOT, r4_round_trip
 from service.selfcheck.runner import Report
 
 

@@ -5,7 +5,8 @@ import random
 
 from helpers import ANIMALS, vs_url
 from service import selfcheck
-from service.selfcheck.runner import SHOWN_PER_INVARIANT, Report, Server, flatten, param, sample
+from service.resource_validation import parameter_value as param
+from service.selfcheck.runner import SHOWN_PER_INVARIANT, Report, Server, flatten, sample
 
 
 def test_report_lines_give_the_counts(registry):
